@@ -33,14 +33,7 @@ export interface Person {
 }
 
 export type NationalIdFailure =
-  | 'empty'
-  | 'length'
-  | 'characters'
-  | 'date'
-  | 'checksum'
-  | 'future'
-  | 'h-number'
-  | 'synthetic';
+  'empty' | 'length' | 'characters' | 'date' | 'checksum' | 'future' | 'h-number' | 'synthetic';
 
 export type ParsedNationalId =
   | {

@@ -1,0 +1,50 @@
+import type { TurnContext } from 'botbuilder';
+import { say } from '../src/bot/text';
+import { CODE_POLICY, LETTER_POLICY, SUPPORT } from '../src/rules';
+
+/**
+ * Rule answers that need no personal data, shared by the menu (a question asked at the top level) and
+ * by every flow (a question asked mid-flow, after which the flow resumes). Every number in them comes
+ * from the rules module; the words come from the locale files.
+ */
+const QUESTION_INTENTS = [
+  'letter-delivery-time',
+  'letter-not-arrived',
+  'letter-expired',
+  'address',
+  'care-of',
+  'abroad',
+  'no-sms',
+  'age',
+  'already-have-minid',
+  'password-help',
+] as const;
+export type QuestionIntent = (typeof QUESTION_INTENTS)[number];
+
+export function isQuestionIntent(intent: string): intent is QuestionIntent {
+  return (QUESTION_INTENTS as readonly string[]).includes(intent);
+}
+
+/** The values every rule text may use; one place, so no text ever carries a number of its own. */
+export function ruleParams(): Record<string, string | number> {
+  return {
+    phone: SUPPORT.phone,
+    phoneAbroad: SUPPORT.phoneFromAbroad,
+    email: SUPPORT.email,
+    days: LETTER_POLICY.deliveryWorkingDays,
+    maxDays: LETTER_POLICY.postMayTakeDays,
+    validDays: LETTER_POLICY.validityDays,
+    age: LETTER_POLICY.firstOrderAge,
+    codeLength: CODE_POLICY.length,
+    codeMinutes: CODE_POLICY.validMinutes,
+  };
+}
+
+export async function answerQuestion(context: TurnContext, intent: QuestionIntent): Promise<void> {
+  await say(context, `answers.${intent}`, ruleParams());
+}
+
+/** Until the human handoff lands: how to reach a person at MinID user support. */
+export async function sayHumanHelp(context: TurnContext): Promise<void> {
+  await say(context, 'human.contact', ruleParams());
+}

@@ -1,0 +1,19 @@
+import type { BotState } from 'botbuilder';
+import type { Clock } from '../src/clock';
+import type { Logger } from '../src/logging';
+import type { MinIdService } from '../src/minid/service';
+import type { SmsGateway } from '../src/sms/gateway';
+import type { OneTimeCodes } from '../src/verification/codes';
+
+/** Everything the dialogs need from the outside, handed in by the composition root (or a test). */
+export interface DialogDeps {
+  clock: Clock;
+  minid: MinIdService;
+  sms: SmsGateway;
+  codes: OneTimeCodes;
+  logger: Logger;
+  /** Tenor synthetic numbers are accepted only in the sandbox. */
+  acceptSynthetic: boolean;
+  /** Removes everything the bot holds about the conversation ("slett samtalen"). */
+  conversationState: BotState;
+}

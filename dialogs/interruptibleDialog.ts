@@ -1,0 +1,115 @@
+import { ActivityTypes } from 'botbuilder';
+import {
+  ComponentDialog,
+  Dialog,
+  DialogTurnStatus,
+  type DialogContext,
+  type DialogInstance,
+  type PromptOptions,
+  type DialogTurnResult,
+} from 'botbuilder-dialogs';
+import { languageSwitchedThisTurn } from '../src/bot/language';
+import { relocalizePrompt, say } from '../src/bot/text';
+import { turnUnderstanding } from '../src/bot/turn';
+import type { DialogDeps } from './dialogDeps';
+import { answerQuestion, isQuestionIntent, sayHumanHelp } from './answers';
+
+/** Intents that interrupt any step; questions are answered only when a flow is running. */
+const INTERRUPT_THRESHOLD = 0.7;
+const HANDLED = Symbol('minid.interruptionChecked');
+/** Prompt ids whose own validator understands free text (the menus), so questions are not hijacked there. */
+export const FREE_TEXT_PROMPTS = new Set<string>();
+
+/** The innermost active dialog instance, e.g. the prompt waiting for input. */
+function innermostDialog(dc: DialogContext): DialogInstance | undefined {
+  let current: DialogContext | undefined = dc;
+  let instance: DialogInstance | undefined;
+  while (current?.activeDialog) {
+    instance = current.activeDialog;
+    current = current.child;
+  }
+  return instance;
+}
+
+export function innermostDialogId(dc: DialogContext): string | undefined {
+  return innermostDialog(dc)?.id;
+}
+
+/**
+ * The shared base of every flow dialog: cancel, start over, help, talk to a person, delete the
+ * conversation, a language switch, and questions asked mid-flow ("how long does the letter take?") are
+ * handled here at any step. Only the outermost such dialog of a turn acts, so nesting never doubles a
+ * reply. After a question or a switch the pending prompt is asked again (in the new language).
+ */
+export abstract class InterruptibleDialog extends ComponentDialog {
+  constructor(
+    id: string,
+    protected readonly deps: DialogDeps,
+  ) {
+    super(id);
+  }
+
+  protected async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const ctx = innerDc.context;
+    if (ctx.activity.type !== ActivityTypes.Message || ctx.turnState.get(HANDLED)) {
+      return super.onContinueDialog(innerDc);
+    }
+    ctx.turnState.set(HANDLED, true);
+    const interrupted = await this.interrupt(innerDc);
+    return interrupted ?? super.onContinueDialog(innerDc);
+  }
+
+  /** Returns a turn result when the message was an interruption, undefined to let the step handle it. */
+  private async interrupt(innerDc: DialogContext): Promise<DialogTurnResult | undefined> {
+    const ctx = innerDc.context;
+    if (languageSwitchedThisTurn(ctx)) {
+      await say(ctx, 'language.switched');
+      relocalizePrompt(ctx, innermostDialog(innerDc)?.state.options as PromptOptions | undefined);
+      await innerDc.repromptDialog();
+      return Dialog.EndOfTurn;
+    }
+    const { intent, score } = turnUnderstanding(ctx);
+    if (score < INTERRUPT_THRESHOLD) return undefined;
+    switch (intent) {
+      case 'cancel':
+        await innerDc.cancelAllDialogs();
+        await say(ctx, 'interrupt.cancelled');
+        return this.afterReset(innerDc);
+      case 'restart':
+        await innerDc.cancelAllDialogs();
+        await say(ctx, 'interrupt.restarted');
+        return this.afterReset(innerDc);
+      case 'delete-conversation':
+        await innerDc.cancelAllDialogs();
+        await this.deps.conversationState.delete(ctx);
+        await say(ctx, 'privacy.deleted');
+        return { status: DialogTurnStatus.cancelled };
+      case 'help':
+        await say(ctx, [`help.${innermostDialogId(innerDc) ?? 'general'}`, 'help.general']);
+        await innerDc.repromptDialog();
+        return Dialog.EndOfTurn;
+      case 'human':
+        await sayHumanHelp(ctx);
+        await innerDc.repromptDialog();
+        return Dialog.EndOfTurn;
+      default:
+        break;
+    }
+    const waitingFor = innermostDialogId(innerDc);
+    if (isQuestionIntent(intent) && !(waitingFor && FREE_TEXT_PROMPTS.has(waitingFor))) {
+      await answerQuestion(ctx, intent);
+      await say(ctx, 'interrupt.resume');
+      await innerDc.repromptDialog();
+      return Dialog.EndOfTurn;
+    }
+    return undefined;
+  }
+
+  /**
+   * What follows a cancel or start-over. A flow dialog on its own simply ends (nothing the user typed is
+   * kept: its whole stack is gone); the main dialog overrides this to show the menu again.
+   */
+  protected async afterReset(_innerDc: DialogContext): Promise<DialogTurnResult> {
+    return { status: DialogTurnStatus.cancelled };
+  }
+}

@@ -1,0 +1,75 @@
+import {
+  TextPrompt,
+  WaterfallDialog,
+  type DialogTurnResult,
+  type PromptValidatorContext,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import { message, promptOptions, say } from '../src/bot/text';
+import { INPUT_POLICY, ageRuleFromBirthYear, lastTwoDigits, localDate, parseNationalId } from '../src/rules';
+import { ruleParams, sayHumanHelp } from './answers';
+import type { DialogDeps } from './dialogDeps';
+import { InterruptibleDialog } from './interruptibleDialog';
+
+export const NATIONAL_ID_DIALOG = 'nationalIdDialog';
+const WATERFALL = 'nationalIdWaterfall';
+const ID_PROMPT = 'nationalIdPrompt';
+
+/** What the dialog hands back: the valid number, or why the order cannot go on. */
+export type NationalIdResult =
+  { ok: true; nationalId: string; birthDate: string } | { ok: false; reason: 'too-many-tries' | 'too-young' };
+
+/**
+ * Asks for the fødselsnummer or D-nummer, explains exactly what is wrong with a bad one, confirms a good
+ * one by its last two digits only, and says "too young" here already, since the number alone decides it.
+ */
+export class NationalIdDialog extends InterruptibleDialog {
+  constructor(deps: DialogDeps) {
+    super(NATIONAL_ID_DIALOG, deps);
+    this.addDialog(new TextPrompt(ID_PROMPT, (pc) => this.validateNationalId(pc)));
+    this.addDialog(new WaterfallDialog(WATERFALL, [this.askStep.bind(this), this.checkStep.bind(this)]));
+    this.initialDialogId = WATERFALL;
+  }
+
+  private today(): string {
+    return localDate(this.deps.clock().toISOString());
+  }
+
+  private parse(text: string) {
+    return parseNationalId(text, { today: this.today(), acceptSynthetic: this.deps.acceptSynthetic });
+  }
+
+  private async askStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.prompt(ID_PROMPT, promptOptions(step.context, { prompt: [['nationalId.ask']] }));
+  }
+
+  /** A specific retry prompt per reason; after the last try the step takes over and offers a person. */
+  private async validateNationalId(pc: PromptValidatorContext<string>): Promise<boolean> {
+    const input = pc.recognized.value ?? '';
+    const parsed = this.parse(input);
+    if (parsed.ok || pc.attemptCount >= INPUT_POLICY.maxTries) return true;
+    const digits = (input.match(/\d/g) ?? []).length;
+    pc.options.retryPrompt = message(pc.context, `nationalId.invalid.${parsed.reason}`, { count: digits });
+    return false;
+  }
+
+  private async checkStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const parsed = this.parse(String(step.result ?? ''));
+    if (!parsed.ok) {
+      await say(step.context, 'nationalId.tooManyTries');
+      await sayHumanHelp(step.context);
+      return step.endDialog({ ok: false, reason: 'too-many-tries' } satisfies NationalIdResult);
+    }
+    await say(step.context, 'nationalId.received', { lastTwo: lastTwoDigits(parsed.value) });
+    const age = ageRuleFromBirthYear(Number(parsed.birthDate.slice(0, 4)), this.today());
+    if (!age.canOrder) {
+      await say(step.context, 'outcome.too-young', { ...ruleParams(), orderableFrom: age.orderableFrom });
+      return step.endDialog({ ok: false, reason: 'too-young' } satisfies NationalIdResult);
+    }
+    return step.endDialog({
+      ok: true,
+      nationalId: parsed.value,
+      birthDate: parsed.birthDate,
+    } satisfies NationalIdResult);
+  }
+}

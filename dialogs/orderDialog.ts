@@ -1,0 +1,140 @@
+import {
+  ConfirmPrompt,
+  WaterfallDialog,
+  type DialogTurnResult,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import { composed, promptOptions, say } from '../src/bot/text';
+import { decideOrder, type OrderDecision } from '../src/rules';
+import { ruleParams, sayHumanHelp } from './answers';
+import { APP_GUIDE_DIALOG, AppGuideDialog } from './appGuideDialog';
+import type { DialogDeps } from './dialogDeps';
+import { InterruptibleDialog } from './interruptibleDialog';
+import { NATIONAL_ID_DIALOG, NationalIdDialog, type NationalIdResult } from './nationalIdDialog';
+import {
+  PHONE_VERIFICATION_DIALOG,
+  PhoneVerificationDialog,
+  type PhoneVerificationResult,
+} from './phoneVerificationDialog';
+import type { PromptDefaults } from './prompts';
+
+export const ORDER_DIALOG = 'orderDialog';
+const WATERFALL = 'orderWaterfall';
+const APP_GUIDE_CONFIRM = 'appGuideConfirm';
+
+/** Waterfall values: the number lives here only while the flow runs; ending or cancelling drops it. */
+interface OrderValues {
+  nationalId?: string;
+}
+
+/**
+ * Step 1, ordering the activation letter: number, then phone and SMS code, and only after the code the
+ * register lookup and the rules module's decision, so typing someone else's number reveals nothing.
+ */
+export class OrderDialog extends InterruptibleDialog {
+  constructor(deps: DialogDeps, prompts: PromptDefaults) {
+    super(ORDER_DIALOG, deps);
+    this.addDialog(new NationalIdDialog(deps));
+    this.addDialog(new PhoneVerificationDialog(deps));
+    this.addDialog(new AppGuideDialog(deps, prompts));
+    this.addDialog(new ConfirmPrompt(APP_GUIDE_CONFIRM, undefined, 'nb-no', prompts.confirm));
+    this.addDialog(
+      new WaterfallDialog(WATERFALL, [
+        this.nationalIdStep.bind(this),
+        this.phoneStep.bind(this),
+        this.decideStep.bind(this),
+        this.appGuideStep.bind(this),
+        this.finalStep.bind(this),
+      ]),
+    );
+    this.initialDialogId = WATERFALL;
+  }
+
+  private async nationalIdStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    await say(step.context, 'order.intro');
+    return step.beginDialog(NATIONAL_ID_DIALOG);
+  }
+
+  private async phoneStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const result = step.result as NationalIdResult | undefined;
+    if (!result?.ok) return step.endDialog();
+    (step.values as OrderValues).nationalId = result.nationalId;
+    return step.beginDialog(PHONE_VERIFICATION_DIALOG);
+  }
+
+  private async decideStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const values = step.values as OrderValues;
+    const nationalId = values.nationalId;
+    // The number has done its job once we get here, whatever the outcome.
+    delete values.nationalId;
+    const verified = step.result as PhoneVerificationResult | undefined;
+    if (!verified?.verified || !nationalId) return step.endDialog();
+
+    const person = await this.deps.minid.findPerson(nationalId);
+    if (!person) {
+      await say(step.context, 'order.notFound', ruleParams());
+      await sayHumanHelp(step.context);
+      return step.endDialog();
+    }
+    const now = this.deps.clock().toISOString();
+    const decision = decideOrder(person, now);
+    if (decision.outcome === 'can-order') {
+      await this.deps.minid.recordOrder(nationalId, now);
+    }
+    await this.tellOutcome(step, decision);
+    if (decision.outcome !== 'can-order') return step.endDialog();
+    return step.prompt(
+      APP_GUIDE_CONFIRM,
+      promptOptions(step.context, { prompt: [['order.offerAppGuide']], retry: [['prompts.yesNoRetry']] }),
+    );
+  }
+
+  private async tellOutcome(step: WaterfallStepContext, decision: OrderDecision): Promise<void> {
+    const ctx = step.context;
+    const params = ruleParams();
+    switch (decision.outcome) {
+      case 'can-order': {
+        const parts: Array<[string, Record<string, string | number>]> = [
+          [
+            'outcome.can-order',
+            { ...params, deliveryBy: decision.deliveryBy, validUntil: decision.validUntil },
+          ],
+          [`order.address.${decision.address}`, params],
+        ];
+        if (decision.careOf) parts.push(['order.careOf', params]);
+        parts.push(['order.noNotice', params]);
+        await ctx.sendActivity(composed(ctx, parts));
+        return;
+      }
+      case 'too-young':
+        await say(ctx, 'outcome.too-young', { ...params, orderableFrom: decision.orderableFrom });
+        return;
+      case 'has-minid':
+        await say(ctx, 'outcome.has-minid', params);
+        return;
+      case 'active-order':
+        await say(ctx, 'outcome.active-order', {
+          ...params,
+          orderedOn: decision.orderedOn,
+          deliveryBy: decision.deliveryBy,
+          validUntil: decision.validUntil,
+          newOrderFrom: decision.newOrderFrom,
+        });
+        return;
+      case 'no-address':
+        await say(ctx, 'outcome.no-address', params);
+        await sayHumanHelp(ctx);
+        return;
+    }
+  }
+
+  private async appGuideStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (step.result === true) return step.beginDialog(APP_GUIDE_DIALOG);
+    await say(step.context, 'order.appGuideLater');
+    return step.endDialog();
+  }
+
+  private async finalStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.endDialog();
+  }
+}

@@ -1,0 +1,138 @@
+import {
+  ActivityHandler,
+  ActivityTypes,
+  type BotState,
+  type StatePropertyAccessor,
+  type TurnContext,
+} from 'botbuilder';
+import { DialogSet, DialogTurnStatus, type Dialog, type DialogState } from 'botbuilder-dialogs';
+import type { i18n } from 'i18next';
+import { langToLocale } from '../i18n';
+import type { Clock } from '../clock';
+import type { Logger } from '../logging';
+import { pseudonymize } from '../privacy/redact';
+import type { SessionState } from './session';
+import { setTurnLanguage, setTurnUnderstanding, type TurnUnderstanding } from './turn';
+import type { LanguageResolver } from './language';
+import { renderMessage } from './render';
+
+export interface MinIdBotDeps {
+  conversationState: BotState;
+  mainDialog: Dialog;
+  i18n: i18n;
+  clock: Clock;
+  logger: Logger;
+  language: LanguageResolver;
+  /** Intent and language of the turn's text; computed once per turn, read by the dialogs. */
+  understand: (text: string) => Promise<TurnUnderstanding>;
+  idleTimeoutMinutes: number;
+  privacySecret: string;
+}
+
+/**
+ * The turn pipeline: load state, expire idle state, settle the language, welcome once, then hand the
+ * turn to the dialog stack and save. Everything product-specific happens in dialogs; this stays thin.
+ */
+export class MinIdBot extends ActivityHandler {
+  private readonly session: StatePropertyAccessor<SessionState>;
+  private readonly dialogState: StatePropertyAccessor<DialogState>;
+  private readonly dialogs: DialogSet;
+
+  constructor(private readonly deps: MinIdBotDeps) {
+    super();
+    this.session = deps.conversationState.createProperty<SessionState>('session');
+    this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
+    this.dialogs = new DialogSet(this.dialogState);
+    this.dialogs.add(deps.mainDialog);
+
+    this.onMembersAdded(async (context, next) => {
+      const others = (context.activity.membersAdded ?? []).filter(
+        (m) => m.id !== context.activity.recipient?.id,
+      );
+      const session = await this.session.get(context, {});
+      if (others.length && !session.welcomed) {
+        await this.welcome(context, session);
+        await this.runDialogs(context);
+      }
+      await next();
+    });
+
+    this.onMessage(async (context, next) => {
+      const session = await this.session.get(context, {});
+      if (!session.welcomed) await this.welcome(context, session);
+      await this.runDialogs(context);
+      await next();
+    });
+  }
+
+  /** Runs the turn and always saves state, also when a handler throws (the error handler runs after). */
+  async run(context: TurnContext): Promise<void> {
+    const started = Date.now();
+    await this.prepareTurn(context);
+    try {
+      await super.run(context);
+    } finally {
+      await this.deps.conversationState.saveChanges(context, false);
+      this.deps.logger.debug(
+        {
+          conversation: pseudonymize(context.activity.conversation?.id, this.deps.privacySecret),
+          channel: context.activity.channelId,
+          type: context.activity.type,
+          ms: Date.now() - started,
+        },
+        'turn',
+      );
+    }
+  }
+
+  private async prepareTurn(context: TurnContext): Promise<void> {
+    const state = this.deps.conversationState;
+    await state.load(context);
+    let session = await this.session.get(context, {});
+    const now = this.deps.clock();
+    let timedOut = false;
+    if (context.activity.type === ActivityTypes.Message && session.lastSeenAt) {
+      const idleMs = now.getTime() - Date.parse(session.lastSeenAt);
+      if (idleMs > this.deps.idleTimeoutMinutes * 60_000) {
+        // Idle state may hold a half-typed order with personal data: drop all of it, keep nothing.
+        await state.delete(context);
+        await state.load(context, true);
+        session = await this.session.get(context, {});
+        timedOut = true;
+      }
+    }
+    const lang = await this.deps.language.resolve(context, session);
+    const t = this.deps.i18n.getFixedT(lang);
+    setTurnLanguage(context, lang, t);
+    // Prompts pick their vocabulary (ja/nei, yes/no) from the activity's locale: make it the conversation's.
+    context.activity.locale = langToLocale(lang);
+    const text = context.activity.type === ActivityTypes.Message ? (context.activity.text ?? '').trim() : '';
+    if (text) setTurnUnderstanding(context, await this.deps.understand(text));
+    if (context.activity.type === ActivityTypes.Message) {
+      session.lastSeenAt = now.toISOString();
+      if (timedOut) {
+        session.welcomed = true;
+        await context.sendActivity(renderMessage(context.activity.channelId, t('session.timedOut')));
+      }
+    }
+    await this.session.set(context, session);
+  }
+
+  private async welcome(context: TurnContext, session: SessionState): Promise<void> {
+    const t = this.deps.i18n.getFixedT(session.lang ?? 'nb');
+    const text = [t('welcome.greeting'), t('welcome.capabilities'), t('welcome.privacy')].join(' ');
+    await context.sendActivity(renderMessage(context.activity.channelId, text));
+    session.welcomed = true;
+  }
+
+  private async runDialogs(context: TurnContext): Promise<void> {
+    const dc = await this.dialogs.createContext(context);
+    const result = await dc.continueDialog();
+    if (result.status === DialogTurnStatus.empty) {
+      // A first message may already say what the user wants; a conversationUpdate says nothing.
+      await dc.beginDialog(this.deps.mainDialog.id, {
+        useTurnText: context.activity.type === ActivityTypes.Message,
+      });
+    }
+  }
+}

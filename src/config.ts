@@ -1,0 +1,130 @@
+import { z } from 'zod';
+
+/** A config error names the variable so an operator can fix it without reading code. */
+export class ConfigError extends Error {
+  constructor(public readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+// Environment variables are strings; these helpers keep the schema readable and strict.
+const bool = (def: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+    .default(def ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (def: number, min: number, max: number) =>
+  z
+    .string()
+    .default(String(def))
+    .refine((v) => /^\d+$/.test(v.trim()), { error: 'must be a whole number' })
+    .transform((v) => Number(v.trim()))
+    .refine((n) => n >= min && n <= max, { error: `must be between ${min} and ${max}` });
+
+/**
+ * The one configuration schema. Every key has a default (the embedded sandbox set-up) and a one-line doc
+ * (`describe`), which `npm run env:example` turns into `.env.example`.
+ */
+export const configSchema = z.object({
+  PORT: int(3978, 0, 65535).describe('HTTP port the bot listens on (0 picks a free port).'),
+  MicrosoftAppId: z.string().default('').describe('Bot Framework app id; empty = local mode without auth.'),
+  MicrosoftAppPassword: z
+    .string()
+    .default('')
+    .describe('Bot Framework app secret (MultiTenant/SingleTenant).'),
+  MicrosoftAppType: z
+    .enum(['', 'MultiTenant', 'SingleTenant', 'UserAssignedMSI'])
+    .default('')
+    .describe('Bot Framework app type; empty with an empty app id.'),
+  MicrosoftAppTenantId: z.string().default('').describe('Azure AD tenant id for SingleTenant/MSI bots.'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('pino log level; personal data is redacted at every level.'),
+  DEFAULT_LOCALE: z
+    .enum(['nb', 'nn', 'en'])
+    .default('nb')
+    .describe('Language used when neither the user nor the channel tells one.'),
+  MINID_BACKEND: z
+    .enum(['sandbox'])
+    .default('sandbox')
+    .describe('MinID service implementation; only the sandbox exists so far.'),
+  FIXED_NOW: z
+    .string()
+    .default('')
+    .refine((v) => v === '' || (/(Z|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v))), {
+      error: 'must be empty or an ISO timestamp with an offset, e.g. 2026-11-24T12:00:00+01:00',
+    })
+    .describe('Pins the clock (sandbox only), e.g. 2026-11-24T12:00:00+01:00; empty = real time.'),
+  ACCEPT_SYNTHETIC_IDS: z
+    .enum(['', 'true', 'false'], { error: 'must be true or false' })
+    .default('')
+    .describe('Accept Tenor synthetic ID numbers; empty = true with the sandbox backend.'),
+  IDLE_TIMEOUT_MINUTES: int(30, 1, 24 * 60).describe(
+    'Conversation state older than this is dropped; the next message starts fresh.',
+  ),
+  PRIVACY_SECRET: z
+    .string()
+    .default('')
+    .refine((v) => v === '' || v.length >= 16, { error: 'must be empty or at least 16 characters' })
+    .describe('HMAC key for pseudonymous ids and code hashes; empty = random per process.'),
+  SANDBOX_ENDPOINTS: bool(true).describe('Expose GET /sandbox/sms (only ever with the sandbox backend).'),
+});
+
+type RawConfig = z.output<typeof configSchema>;
+
+export interface Config extends Omit<RawConfig, 'ACCEPT_SYNTHETIC_IDS' | 'FIXED_NOW'> {
+  ACCEPT_SYNTHETIC_IDS: boolean;
+  FIXED_NOW?: string;
+}
+
+/** Reads and validates configuration; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const keys = Object.keys(configSchema.shape) as (keyof typeof configSchema.shape)[];
+  // An empty string is "not set" for keys with defaults, as in most .env tooling.
+  const input: Record<string, string> = {};
+  for (const key of keys) {
+    const v = env[key];
+    if (v !== undefined && v !== '') input[key] = v;
+  }
+  const parsed = configSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const key = String(i.path[0] ?? '?');
+        // Never echo secrets back into logs.
+        const shown = /password|secret/i.test(key) ? '' : ` (got "${String(input[key] ?? '')}")`;
+        return `${key}: ${i.message}${shown}`;
+      }),
+    );
+  }
+  const raw = parsed.data;
+  const sandbox = raw.MINID_BACKEND === 'sandbox';
+  const issues: string[] = [];
+  if (raw.FIXED_NOW && !sandbox) issues.push('FIXED_NOW: honoured only with MINID_BACKEND=sandbox');
+  if (raw.MicrosoftAppId && !raw.MicrosoftAppType) {
+    issues.push('MicrosoftAppType: required when MicrosoftAppId is set');
+  }
+  if (issues.length) throw new ConfigError(issues);
+  return {
+    ...raw,
+    FIXED_NOW: raw.FIXED_NOW || undefined,
+    ACCEPT_SYNTHETIC_IDS: raw.ACCEPT_SYNTHETIC_IDS === '' ? sandbox : raw.ACCEPT_SYNTHETIC_IDS === 'true',
+    SANDBOX_ENDPOINTS: raw.SANDBOX_ENDPOINTS && sandbox,
+  };
+}
+
+/** Renders `.env.example` from the schema so the two can never drift. */
+export function renderEnvExample(): string {
+  const lines = ['# Generated from src/config.ts by `npm run env:example`; every key is optional.', ''];
+  for (const [key, schema] of Object.entries(configSchema.shape)) {
+    const def = (schema as z.ZodType).parse(undefined);
+    const shown = typeof def === 'boolean' ? String(def) : String(def ?? '');
+    lines.push(`# ${schema.description ?? ''}`);
+    lines.push(`${key}=${shown}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}

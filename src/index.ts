@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  ConversationState,
+  MemoryStorage,
+  type Storage,
+} from 'botbuilder';
+import type { Server } from 'restify';
+import type { DestinationStream } from 'pino';
+import { ConfigError, loadConfig, type Config } from './config';
+import { fixedClock, systemClock, type Clock } from './clock';
+import { createLogger, type Logger } from './logging';
+import { createI18n } from './i18n';
+import { SandboxMinIdService } from './minid/sandbox';
+import { SandboxSmsGateway } from './sms/sandbox';
+import { OneTimeCodes } from './verification/codes';
+import { IntentRecognizer, detectLanguage, parseLanguageSwitch } from './understanding';
+import { LanguageResolver } from './bot/language';
+import { MinIdBot } from './bot/minidBot';
+import { createTurnErrorHandler } from './bot/errors';
+import { createServer, listen, close } from './server';
+import { MainDialog } from '../dialogs/mainDialog';
+import { promptDefaults } from '../dialogs/prompts';
+
+/** What tests may swap; everything else is built from config. */
+export interface AppOverrides {
+  clock?: Clock;
+  storage?: Storage;
+  logDestination?: DestinationStream;
+}
+
+export interface App {
+  config: Config;
+  server: Server;
+  logger: Logger;
+  minid: SandboxMinIdService;
+  sms: SandboxSmsGateway;
+  clock: Clock;
+}
+
+/**
+ * The one composition root: every object of the running bot is built here and handed down, so any part
+ * can be replaced in a test by passing something else to its constructor.
+ */
+export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  const logger = createLogger({ level: config.LOG_LEVEL, destination: overrides.logDestination });
+  // FIXED_NOW pins the start of the clock; it keeps ticking so code expiry and resend pauses still work.
+  const clock = overrides.clock ?? (config.FIXED_NOW ? fixedClock(config.FIXED_NOW, true) : systemClock);
+  const privacySecret = config.PRIVACY_SECRET || randomBytes(32).toString('hex');
+
+  const i18n = await createI18n();
+  const recognizer = await IntentRecognizer.create();
+  const minid = SandboxMinIdService.fromBundledPopulation();
+  const sms = new SandboxSmsGateway({ now: clock });
+  const codes = new OneTimeCodes({ now: clock, secret: privacySecret });
+
+  const conversationState = new ConversationState(overrides.storage ?? new MemoryStorage());
+  const mainDialog = new MainDialog(
+    { clock, minid, sms, codes, logger, acceptSynthetic: config.ACCEPT_SYNTHETIC_IDS, conversationState },
+    promptDefaults(i18n),
+  );
+  const bot = new MinIdBot({
+    conversationState,
+    mainDialog,
+    i18n,
+    clock,
+    logger,
+    language: new LanguageResolver({
+      defaultLang: config.DEFAULT_LOCALE,
+      detect: detectLanguage,
+      parseSwitch: parseLanguageSwitch,
+    }),
+    understand: (text) => recognizer.understand(text),
+    idleTimeoutMinutes: config.IDLE_TIMEOUT_MINUTES,
+    privacySecret,
+  });
+
+  const auth = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: config.MicrosoftAppId,
+    MicrosoftAppPassword: config.MicrosoftAppPassword,
+    MicrosoftAppType: config.MicrosoftAppType,
+    MicrosoftAppTenantId: config.MicrosoftAppTenantId,
+  });
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = createTurnErrorHandler({ logger, i18n, conversationState, privacySecret });
+
+  const server = createServer({
+    adapter,
+    bot,
+    logger,
+    isReady: () => minid.isReady(),
+    sandboxSms: config.SANDBOX_ENDPOINTS ? sms : undefined,
+  });
+  return { config, server, logger, minid, sms, clock };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const app = await buildApp(config);
+  const port = await listen(app.server, config.PORT);
+  app.logger.info(
+    {
+      port,
+      backend: config.MINID_BACKEND,
+      fixedNow: config.FIXED_NOW ?? null,
+      auth: Boolean(config.MicrosoftAppId),
+    },
+    `MinID helpline bot listening on http://localhost:${port}/api/messages`,
+  );
+  const shutdown = (signal: string) => {
+    app.logger.info({ signal }, 'shutting down');
+    void close(app.server).then(() => process.exit(0));
+    // In-flight turns get a moment; a stuck connection must not keep the process alive forever.
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`Start-up failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,66 @@
+import { createHmac } from 'node:crypto';
+
+/**
+ * Value-based redaction for anything that may reach a log, a transcript, a metric or an error: national
+ * ID numbers, phone numbers and one-time codes are replaced wherever they appear in free text, whatever
+ * key they sit under. Key-based redaction (logging.ts) is the first line; this is the net beneath it.
+ */
+
+const SEP = '[\\s.\\-\\u2013\\u00a0]?';
+// 11 digits, optionally split by the separators people type ("151086 95088", "13.09.72 48022").
+const NATIONAL_ID = new RegExp(`(?<![\\d])\\d(?:${SEP}\\d){10}(?![\\d])`, 'g');
+// International numbers (+47 412 34 567, 0047 41234567) and Norwegian 8-digit shapes (412 34 567, 41 23 45 67).
+const PHONE_INTL = /(?<![\d+])(?:\+|00)\d{1,3}(?:[\s.-]?\d){6,12}(?!\d)/g;
+const PHONE_NO =
+  /(?<!\d)(?:\d{3}[\s.]\d{2}[\s.]\d{3}|\d{2}[\s.]\d{2}[\s.]\d{2}[\s.]\d{2}|\d{3}[\s.]\d{5})(?!\d)/g;
+// 4-8 digit runs may be one-time codes, phone numbers or partial IDs.
+const DIGIT_RUN = /(?<!\d)\d{4,8}(?!\d)/g;
+// ISO dates and instants are kept readable: they are not personal data in this product's logs.
+const ISO_DATE =
+  /\b(?:19|20)\d{2}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?\b/g;
+
+export const REDACTED = '[redacted]';
+
+function redactSegment(text: string): string {
+  return text
+    .replace(NATIONAL_ID, REDACTED)
+    .replace(PHONE_INTL, REDACTED)
+    .replace(PHONE_NO, REDACTED)
+    .replace(DIGIT_RUN, REDACTED);
+}
+
+/** Replaces every ID-, phone- or code-shaped run of digits in `text`, leaving ISO dates readable. */
+export function redactText(text: string): string {
+  let out = '';
+  let last = 0;
+  for (const match of text.matchAll(ISO_DATE)) {
+    out += redactSegment(text.slice(last, match.index)) + match[0];
+    last = match.index + match[0].length;
+  }
+  return out + redactSegment(text.slice(last));
+}
+
+/** Deeply redacts string values (and ID- or phone-sized integers) of a plain value; returns a copy. */
+export function redactValue(value: unknown, depth = 0): unknown {
+  if (depth > 8) return '[deep]';
+  if (typeof value === 'string') return redactText(value);
+  if (typeof value === 'number') {
+    return Number.isInteger(value) && /^\d{8}$|^\d{11}$/.test(String(Math.abs(value))) ? REDACTED : value;
+  }
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = redactValue(v, depth + 1);
+    return out;
+  }
+  return value;
+}
+
+/**
+ * Pseudonymises an identifier (conversation id, user id) so logs can be correlated without being
+ * linkable to a channel account by anyone who lacks the secret.
+ */
+export function pseudonymize(id: string | undefined, secret: string): string {
+  if (!id) return '-';
+  return createHmac('sha256', secret).update(id).digest('hex').slice(0, 16);
+}
