@@ -5,6 +5,7 @@ import {
   ConversationState,
   MemoryStorage,
   type Storage,
+  type TurnContext,
 } from 'botbuilder';
 import type { Server } from 'restify';
 import type { DestinationStream } from 'pino';
@@ -39,11 +40,24 @@ export interface App {
   clock: Clock;
 }
 
+export interface Bot {
+  bot: MinIdBot;
+  conversationState: ConversationState;
+  i18n: Awaited<ReturnType<typeof createI18n>>;
+  logger: Logger;
+  minid: SandboxMinIdService;
+  sms: SandboxSmsGateway;
+  clock: Clock;
+  privacySecret: string;
+}
+
 /**
  * The one composition root: every object of the running bot is built here and handed down, so any part
- * can be replaced in a test by passing something else to its constructor.
+ * can be replaced in a test by passing something else to its constructor. `buildBot` builds the bot
+ * without any transport (dialog and transcript tests drive it with botbuilder's TestAdapter);
+ * `buildApp` adds the Bot Framework adapter and the HTTP server.
  */
-export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+export async function buildBot(config: Config, overrides: AppOverrides = {}): Promise<Bot> {
   const logger = createLogger({ level: config.LOG_LEVEL, destination: overrides.logDestination });
   // FIXED_NOW pins the start of the clock; it keeps ticking so code expiry and resend pauses still work.
   const clock = overrides.clock ?? (config.FIXED_NOW ? fixedClock(config.FIXED_NOW, true) : systemClock);
@@ -75,7 +89,21 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     idleTimeoutMinutes: config.IDLE_TIMEOUT_MINUTES,
     privacySecret,
   });
+  return { bot, conversationState, i18n, logger, minid, sms, clock, privacySecret };
+}
 
+/** The turn error handler for any adapter (the CloudAdapter here, a TestAdapter in tests). */
+export function turnErrorHandler(built: Bot): (context: TurnContext, error: Error) => Promise<void> {
+  return createTurnErrorHandler({
+    logger: built.logger,
+    i18n: built.i18n,
+    conversationState: built.conversationState,
+    privacySecret: built.privacySecret,
+  });
+}
+
+export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  const built = await buildBot(config, overrides);
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.MicrosoftAppId,
     MicrosoftAppPassword: config.MicrosoftAppPassword,
@@ -83,16 +111,15 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     MicrosoftAppTenantId: config.MicrosoftAppTenantId,
   });
   const adapter = new CloudAdapter(auth);
-  adapter.onTurnError = createTurnErrorHandler({ logger, i18n, conversationState, privacySecret });
-
+  adapter.onTurnError = turnErrorHandler(built);
   const server = createServer({
     adapter,
-    bot,
-    logger,
-    isReady: () => minid.isReady(),
-    sandboxSms: config.SANDBOX_ENDPOINTS ? sms : undefined,
+    bot: built.bot,
+    logger: built.logger,
+    isReady: () => built.minid.isReady(),
+    sandboxSms: config.SANDBOX_ENDPOINTS ? built.sms : undefined,
   });
-  return { config, server, logger, minid, sms, clock };
+  return { config, server, logger: built.logger, minid: built.minid, sms: built.sms, clock: built.clock };
 }
 
 async function main(): Promise<void> {

@@ -27,17 +27,27 @@ export interface DetectedLanguage {
 export const STATISTICAL_MIN_WORDS = 4;
 /** tinyld's best language must score at least this many times the runner-up. */
 export const STATISTICAL_MIN_RATIO = 2;
-/** Upper bound of the confidence reported for a statistical decision. */
-export const STATISTICAL_MAX_CONFIDENCE = 0.8;
+/**
+ * Confidence reported for a statistical decision. Kept below LANGUAGE_SWITCH_MIN_CONFIDENCE on purpose:
+ * the statistical detector alone never flips a conversation's language.
+ */
+export const STATISTICAL_MAX_CONFIDENCE = 0.7;
 /** Winner's marker count must exceed the loser's by at least this much (Norwegian vs English). */
 export const MARKER_MIN_MARGIN = 1;
+/**
+ * Marker confidence: MARKER_CONFIDENCE_BASE + MARKER_CONFIDENCE_PER_MARGIN per marker of margin, capped
+ * at 1 (one lone marker word: 0.75, two or more: 1), then scaled by the winner's share of all markers.
+ */
+export const MARKER_CONFIDENCE_BASE = 0.5;
+export const MARKER_CONFIDENCE_PER_MARGIN = 0.25;
 /** Multiplier applied when the text is Norwegian but has no nb/nn variant markers (bokmål by default). */
 export const NB_DEFAULT_VARIANT_CONFIDENCE = 0.75;
 /**
  * Suggested minimum confidence before a caller lets the user's own words change the conversation
- * language (a single shared Norwegian word such as "hjelp" stays below it).
+ * language: a single marker word ("stop", "hvordan"), Norwegian without variant markers ("takk for
+ * svaret") and statistical guesses all stay below it; two clear markers reach it.
  */
-export const LANGUAGE_SWITCH_MIN_CONFIDENCE = 0.75;
+export const LANGUAGE_SWITCH_MIN_CONFIDENCE = 0.8;
 
 /**
  * Bokmål words that are not nynorsk. Also used elsewhere to flag bokmål words in nynorsk texts, so only
@@ -685,8 +695,7 @@ export function detectLanguage(text: string): DetectedLanguage {
   const winner = Math.max(norwegian, english);
   const loser = Math.min(norwegian, english);
   if (winner - loser >= MARKER_MIN_MARGIN) {
-    // 1 marker and no counter-evidence: 0.8; 2+ markers: 1.0; reduced by the share of the loser.
-    const strength = Math.min(1, 0.6 + 0.2 * (winner - loser));
+    const strength = Math.min(1, MARKER_CONFIDENCE_BASE + MARKER_CONFIDENCE_PER_MARGIN * (winner - loser));
     const confidence = strength * (winner / (winner + loser));
     if (english > norwegian) return { language: 'en', confidence, method: 'marker' };
     return norwegianVariant(counts, confidence);

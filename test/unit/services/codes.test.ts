@@ -2,7 +2,7 @@
 import crypto from 'node:crypto';
 import { OneTimeCodes, type CodeChallenge } from '../../../src/verification/codes';
 import { CODE_POLICY } from '../../../src/rules';
-import { fakeClock } from './fake-clock';
+import { fakeClock } from '../../support/fake-clock';
 
 const SECRET = 'test-secret-of-at-least-16-bytes';
 const START = '2026-11-24T09:00:00.000Z';

@@ -1,6 +1,6 @@
 import { InvalidRecipientError } from '../../../src/sms/gateway';
 import { SandboxSmsGateway } from '../../../src/sms/sandbox';
-import { fakeClock } from './fake-clock';
+import { fakeClock } from '../../support/fake-clock';
 
 const ALICE = '+4741234567';
 const BOB = '+46701234567';

@@ -1,7 +1,12 @@
 import { CORPORA, INTENTS, type Lang } from '../../../src/understanding';
 import { EVAL_SETS } from '../../../scripts/accuracy';
 
-const key = (text: string): string => text.trim().toLowerCase();
+/** Lowercased, punctuation dropped, whitespace collapsed: stricter than an exact-duplicate check. */
+const key = (text: string): string =>
+  text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 
 describe('evaluation sets are kept apart from the training corpus', () => {
   const training = new Set<string>();

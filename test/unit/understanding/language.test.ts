@@ -2,6 +2,7 @@ import {
   countMarkers,
   detectLanguage,
   EN_MARKER_WORDS,
+  LANGUAGE_SWITCH_MIN_CONFIDENCE,
   NB_ONLY_WORDS,
   NN_ONLY_WORDS,
   NO_SHARED_WORDS,
@@ -73,6 +74,22 @@ describe('detectLanguage: mixed and short text', () => {
   test('punctuation and case do not matter', () => {
     expect(detectLanguage('IKKJE FÅTT BREVET!!!').language).toBe('nn');
     expect(detectLanguage('Where...is...MY letter???').language).toBe('en');
+  });
+});
+
+describe('detectLanguage: confidence', () => {
+  test('a single marker word, variant-less Norwegian and statistical guesses stay below the switch level', () => {
+    for (const text of ['stop', 'hvordan', 'help', 'takk for svaret', 'innlogging fungerer dårlig idag']) {
+      const { language, confidence } = detectLanguage(text);
+      expect(language).toBeDefined();
+      expect(confidence).toBeLessThan(LANGUAGE_SWITCH_MIN_CONFIDENCE);
+    }
+  });
+
+  test('clear text reaches the switch level', () => {
+    for (const text of ['eg fekk ikkje brevet', 'where is my letter?', 'jeg har ikke fått brevet']) {
+      expect(detectLanguage(text).confidence).toBeGreaterThanOrEqual(LANGUAGE_SWITCH_MIN_CONFIDENCE);
+    }
   });
 });
 

@@ -50,13 +50,18 @@ describe('understand()', () => {
     expect(result.switchTo).toBeUndefined();
   });
 
-  test.each(['123456', '151086 95088', '13.09.72 48022', '+47 912 34 567', '98765432', 'kode 123456', 'tlf 98765432'])(
-    'digits %j -> none without language',
-    async (text) => {
-      expect(isMostlyDigits(text)).toBe(true);
-      await expect(understand(text)).resolves.toEqual({ intent: 'none', score: 1 });
-    },
-  );
+  test.each([
+    '123456',
+    '151086 95088',
+    '13.09.72 48022',
+    '+47 912 34 567',
+    '98765432',
+    'kode 123456',
+    'tlf 98765432',
+  ])('digits %j -> none without language', async (text) => {
+    expect(isMostlyDigits(text)).toBe(true);
+    await expect(understand(text)).resolves.toEqual({ intent: 'none', score: 1 });
+  });
 
   test('digits never reach the classifier', async () => {
     const recognizer = await IntentRecognizer.create();
@@ -101,7 +106,11 @@ describe('understand()', () => {
   );
 
   test('out-of-domain text -> none', async () => {
-    for (const text of ['hva er meningen med livet', 'what is the meaning of life', 'kva er vêret i Bergen i morgon']) {
+    for (const text of [
+      'hva er meningen med livet',
+      'what is the meaning of life',
+      'kva er vêret i Bergen i morgon',
+    ]) {
       expect((await understand(text)).intent).toBe('none');
     }
   });
@@ -139,7 +148,9 @@ describe('corpus', () => {
   });
 
   test('prepareForClassifier folds æøå, c/o and numbers', () => {
-    expect(prepareForClassifier('Fått C/O-adresse i 2013, eg er 12 år')).toBe('fatt careof -adresse i nyear , eg er nnum ar');
+    expect(prepareForClassifier('Fått C/O-adresse i 2013, eg er 12 år')).toBe(
+      'fatt careof -adresse i nyear , eg er nnum ar',
+    );
     expect(prepareForClassifier('fnr 15108695088')).toBe('fnr');
   });
 });

@@ -1,0 +1,55 @@
+import { TestAdapter } from 'botbuilder';
+import { Writable } from 'node:stream';
+import type { DestinationStream } from 'pino';
+import { loadConfig } from '../../src/config';
+import { buildBot, turnErrorHandler, type Bot } from '../../src/index';
+import { fakeClock } from './fake-clock';
+
+/** The clock the sandbox fixtures assume (their referenceDate, midday Oslo time). */
+export const REFERENCE_NOW = '2026-11-24T12:00:00+01:00';
+
+/** Collects every log line the bot writes, for the privacy tests. */
+export function logCapture(): { destination: DestinationStream; lines: string[] } {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      cb();
+    },
+  });
+  return { destination: destination as unknown as DestinationStream, lines };
+}
+
+export interface TestBot {
+  adapter: TestAdapter;
+  built: Bot;
+  clock: ReturnType<typeof fakeClock>;
+  logs: string[];
+}
+
+/**
+ * The real bot, built by the real composition root, driven by botbuilder's TestAdapter with a settable
+ * clock. `locale` is the channel's locale on every activity the adapter makes.
+ */
+export async function startTestBot(
+  options: { now?: string; locale?: string; env?: Record<string, string>; channelId?: string } = {},
+): Promise<TestBot> {
+  const clock = fakeClock(options.now ?? REFERENCE_NOW);
+  const capture = logCapture();
+  const config = loadConfig({ LOG_LEVEL: 'debug', PRIVACY_SECRET: 'test-secret-0123456789', ...options.env });
+  const built = await buildBot(config, { clock: clock.now, logDestination: capture.destination });
+  const adapter = new TestAdapter((context) => built.bot.run(context), {
+    channelId: options.channelId ?? 'test',
+  });
+  adapter.locale = options.locale ?? 'nb-NO';
+  adapter.onTurnError = turnErrorHandler(built);
+  return { adapter, built, clock, logs: capture.lines };
+}
+
+/** The last code the sandbox SMS outbox holds for a number. */
+export function lastCode(bot: TestBot, to: string): string {
+  const sms = bot.built.sms.messagesTo(to).at(-1);
+  const code = sms ? /\b(\d{6})\b/.exec(sms.text)?.[1] : undefined;
+  if (!code) throw new Error('no code in the sandbox outbox');
+  return code;
+}
