@@ -12,13 +12,22 @@ import { languageSwitchedThisTurn } from '../src/bot/language';
 import { relocalizePrompt, say } from '../src/bot/text';
 import { turnUnderstanding } from '../src/bot/turn';
 import type { DialogDeps } from './dialogDeps';
-import { answerQuestion, isQuestionIntent, sayHumanHelp } from './answers';
+import { answerQuestion, isQuestionIntent, ruleParams, sayHumanHelp } from './answers';
 
 /** Intents that interrupt any step; questions are answered only when a flow is running. */
 const INTERRUPT_THRESHOLD = 0.7;
 const HANDLED = Symbol('minid.interruptionChecked');
 /** Prompt ids whose own validator understands free text (the menus), so questions are not hijacked there. */
 export const FREE_TEXT_PROMPTS = new Set<string>();
+
+// "passordet mitt er Hemmelig123", "my password is ...", "BankID-koden min er ...": a secret typed in chat.
+const SECRET =
+  /\b(passord(et)?|password|pin(-?kode(n)?)?|bankid[- ]?(kode(n)?|passord(et)?|code))\b\W{0,3}(\w+\s+){0,3}?(er|is|=|:)\s*\S{4,}/i;
+
+/** True when the text looks like someone typing a password or BankID code to the bot. */
+export function looksLikeSecret(text: string): boolean {
+  return SECRET.test(text);
+}
 
 /** The innermost active dialog instance, e.g. the prompt waiting for input. */
 function innermostDialog(dc: DialogContext): DialogInstance | undefined {
@@ -68,6 +77,12 @@ export abstract class InterruptibleDialog extends ComponentDialog {
       await innerDc.repromptDialog();
       return Dialog.EndOfTurn;
     }
+    if (looksLikeSecret(ctx.activity.text ?? '')) {
+      // Not handed to any step, so it is neither stored nor echoed; the pending question is asked again.
+      await say(ctx, 'privacy.secretWarning');
+      await innerDc.repromptDialog();
+      return Dialog.EndOfTurn;
+    }
     const { intent, score } = turnUnderstanding(ctx);
     if (score < INTERRUPT_THRESHOLD) return undefined;
     switch (intent) {
@@ -85,7 +100,7 @@ export abstract class InterruptibleDialog extends ComponentDialog {
         await say(ctx, 'privacy.deleted');
         return { status: DialogTurnStatus.cancelled };
       case 'help':
-        await say(ctx, [`help.${innermostDialogId(innerDc) ?? 'general'}`, 'help.general']);
+        await say(ctx, [`help.${innermostDialogId(innerDc) ?? 'general'}`, 'help.general'], ruleParams());
         await innerDc.repromptDialog();
         return Dialog.EndOfTurn;
       case 'human':

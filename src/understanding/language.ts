@@ -117,8 +117,6 @@ export const NB_ONLY_WORDS: readonly string[] = [
   'postkassen',
   'tjeneste',
   'tjenesten',
-  'en',
-  'et',
   'saksbehandler',
   'gammel',
   'gammelt',
@@ -130,6 +128,13 @@ export const NB_ONLY_WORDS: readonly string[] = [
   'brukes',
   'leveres',
 ];
+
+/**
+ * Bokmål's indefinite articles. Strong bokmål markers in chat ("jeg vil ha en ny kode"), but kept out of
+ * NB_ONLY_WORDS: nynorsk writes suffixes after a hyphen ("SMS-en", "MinID-en"), which a word splitter
+ * turns into a lone "en", so a locale check using NB_ONLY_WORDS would flag correct nynorsk.
+ */
+const NB_ARTICLES: readonly string[] = ['en', 'et'];
 
 /**
  * Nynorsk words that are not bokmål. Also used elsewhere to flag nynorsk words in bokmål texts, so only
@@ -595,6 +600,7 @@ function buildLexicon(): Lexicon {
   const exact = new Map<string, MarkerClass>();
   const lists: [MarkerClass, readonly string[]][] = [
     ['nb', NB_ONLY_WORDS],
+    ['nb', NB_ARTICLES],
     ['nn', NN_ONLY_WORDS],
     ['no', NO_SHARED_WORDS],
     ['en', EN_MARKER_WORDS],
@@ -637,8 +643,18 @@ export interface MarkerCounts {
   words: number;
 }
 
+/**
+ * Word tokens for marker counting. Hyphenated words count by their parts of 3+ letters, so the
+ * nynorsk/bokmål definite suffix in "SMS-en", "MinID-en" is not read as the bokmål article "en".
+ */
+function markerTokens(text: string): string[] {
+  return tokenize(text, { keepHyphens: true })
+    .flatMap((t) => (t.includes('-') ? t.split('-').filter((part) => part.length >= 3) : [t]))
+    .filter((t) => /\p{L}/u.test(t));
+}
+
 export function countMarkers(text: string): MarkerCounts {
-  const tokens = tokenize(text).filter((t) => /\p{L}/u.test(t));
+  const tokens = markerTokens(text);
   const counts: MarkerCounts = { nb: 0, nn: 0, no: 0, en: 0, words: tokens.length };
   tokens.forEach((t, i) => {
     let cls = LEXICON.exact.get(t) ?? LEXICON.folded.get(t);

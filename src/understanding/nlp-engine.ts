@@ -31,12 +31,23 @@ type NlpjsModules = [
   typeof import('@nlpjs/lang-en'),
 ];
 
+let loaded: Promise<NlpjsModules> | undefined;
+
+/** Loads the NLP.js modules once (the warning filter below must not be installed twice at a time). */
+function loadNlpjs(): Promise<NlpjsModules> {
+  loaded ??= loadNlpjsQuietly().catch((err: unknown) => {
+    loaded = undefined;
+    throw err;
+  });
+  return loaded;
+}
+
 /**
  * @nlpjs/basic creates a pino@7 logger at load time with the deprecated `prettyPrint` option, which
  * prints a PINODEP008 deprecation warning to stderr. That one warning is dropped while the modules load;
  * every other warning passes through untouched.
  */
-async function loadNlpjs(): Promise<NlpjsModules> {
+async function loadNlpjsQuietly(): Promise<NlpjsModules> {
   const original = process.emitWarning;
   const filtered = function (this: unknown, warning: string | Error, ...rest: unknown[]): void {
     const text = typeof warning === 'string' ? warning : warning.message;

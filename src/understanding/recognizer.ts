@@ -42,6 +42,10 @@ export type Intent = (typeof INTENTS)[number];
 
 export interface Understood {
   intent: Intent;
+  /**
+   * Confidence in `intent`, 0..1. Deterministic paths (digits, commands, switch requests) give 1. For a
+   * 'none' from the classifier it is the best rejected score (below INTENT_THRESHOLD).
+   */
   score: number;
   language?: Lang;
   /** for switch-language: the language asked for */
@@ -153,8 +157,9 @@ export function isMostlyDigits(text: string): boolean {
 
 /**
  * Text as given to the classifier (training and runtime alike): lowercased, æ/ø/å folded (users often
- * type without them), "c/o" variants unified, and every number replaced by one placeholder token so
- * "eg er 12 år" and "jeg er 14 år" share a feature.
+ * type without them), "c/o" variants unified, and numbers replaced by placeholder tokens so "eg er 12 år"
+ * and "jeg er 14 år" share a feature: 1-3 digits -> "nnum", 4 digits -> "nyear", and longer runs (ID
+ * numbers, phone numbers, codes) are dropped, so they never look like an age.
  */
 export function prepareForClassifier(text: string): string {
   return foldNorwegian(normalizeText(text))

@@ -15,12 +15,14 @@ export function normalizeText(text: string): string {
 
 /**
  * Word tokens of a normalised text: runs of letters/digits, keeping inner apostrophes
- * ("don't", "i'm"). Punctuation, emoji and symbols are dropped.
+ * ("don't", "i'm"), and inner hyphens when asked ("sms-en", "d-nummer"). Punctuation, emoji and
+ * symbols are dropped.
  */
-export function tokenize(text: string): string[] {
+export function tokenize(text: string, options: { keepHyphens?: boolean } = {}): string[] {
+  const separators = options.keepHyphens ? /[^\p{L}\p{N}'-]+/u : /[^\p{L}\p{N}']+/u;
   return normalizeText(text)
-    .split(/[^\p{L}\p{N}']+/u)
-    .map((t) => t.replace(/^'+|'+$/g, ''))
+    .split(separators)
+    .map((t) => t.replace(/^['-]+|['-]+$/g, ''))
     .filter((t) => t.length > 0);
 }
 

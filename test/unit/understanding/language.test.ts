@@ -52,6 +52,12 @@ describe('detectLanguage: mixed and short text', () => {
     expect(detectLanguage('where is my aktiveringsbrev?').language).toBe('en');
   });
 
+  test('hyphenated suffixes ("SMS-en") are not the bokmål article "en"', () => {
+    expect(detectLanguage('har ikkje fått sms-en').language).toBe('nn');
+    expect(detectLanguage('MinID-en min verkar ikkje').language).toBe('nn');
+    expect(NB_ONLY_WORDS).not.toContain('en');
+  });
+
   test('"i" alone is not English (it is Norwegian for "in")', () => {
     expect(detectLanguage('jeg bor i England').language).toBe('nb');
   });
