@@ -142,7 +142,7 @@ async function main(): Promise<void> {
       fixedNow: config.FIXED_NOW ?? null,
       auth: Boolean(config.MicrosoftAppId),
     },
-    `MinID helpline bot listening on http://localhost:${port}/api/messages`,
+    'MinID helpline bot listening (POST /api/messages on the port given)',
   );
   const shutdown = (signal: string) => {
     app.logger.info({ signal }, 'shutting down');

@@ -129,6 +129,25 @@ const FILLER_WORDS: ReadonlySet<string> = new Set([
   'kunne',
   'foretrekker',
   'foretrekk',
+  // Common glue in indirect requests ("kan vi bytte til nynorsk", "eg vil heller ha det på bokmål").
+  'vi',
+  'det',
+  // not 'no': "no english" may well mean the opposite of a request
+  'na',
+  'er',
+  'mulig',
+  'mogleg',
+  'ogsa',
+  'hei',
+  'ok',
+  'okay',
+  'hi',
+  'hello',
+  'is',
+  'possible',
+  'a',
+  'an',
+  'for',
 ]);
 
 /**
