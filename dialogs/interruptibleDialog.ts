@@ -19,6 +19,12 @@ const INTERRUPT_THRESHOLD = 0.7;
 const HANDLED = Symbol('minid.interruptionChecked');
 /** Prompt ids whose own validator understands free text (the menus), so questions are not hijacked there. */
 export const FREE_TEXT_PROMPTS = new Set<string>();
+/**
+ * Prompt ids with a check that recognises a direct answer to that prompt ("i går" for a date, "send again"
+ * or "12ab" for a code, "født i 2013" for a year). The classifier may read a question into such a message
+ * ("i går" as "when does the letter come?"), but the waiting prompt gets it, never an interruption.
+ */
+export const PROMPT_ANSWERS = new Map<string, (text: string) => boolean>();
 
 // "passordet mitt er Hemmelig123", "my password is ...", "BankID-koden min er ...": a secret typed in chat.
 const SECRET =
@@ -42,6 +48,22 @@ function innermostDialog(dc: DialogContext): DialogInstance | undefined {
 
 export function innermostDialogId(dc: DialogContext): string | undefined {
   return innermostDialog(dc)?.id;
+}
+
+/** True when the message is a direct answer to the waiting prompt: one of its choices, or its own check. */
+function answersWaitingPrompt(dc: DialogContext): boolean {
+  const waiting = innermostDialog(dc);
+  const text = (dc.context.activity.text ?? '').trim();
+  if (!waiting || !text) return false;
+  if (PROMPT_ANSWERS.get(waiting.id)?.(text)) return true;
+  // A tapped or typed choice ("Stopp" in the app guide) is the prompt's answer, not a command.
+  const typed = text.toLocaleLowerCase();
+  const choices = (waiting.state?.options as PromptOptions | undefined)?.choices ?? [];
+  return choices.some((choice) =>
+    (typeof choice === 'string' ? [choice] : [choice.value, ...(choice.synonyms ?? [])]).some(
+      (word) => word.toLocaleLowerCase() === typed,
+    ),
+  );
 }
 
 /**
@@ -84,7 +106,7 @@ export abstract class InterruptibleDialog extends ComponentDialog {
       return Dialog.EndOfTurn;
     }
     const { intent, score } = turnUnderstanding(ctx);
-    if (score < INTERRUPT_THRESHOLD) return undefined;
+    if (score < INTERRUPT_THRESHOLD || answersWaitingPrompt(innerDc)) return undefined;
     switch (intent) {
       case 'cancel':
         await innerDc.cancelAllDialogs();

@@ -13,7 +13,7 @@ import { INPUT_POLICY, letterStatus, localDate } from '../src/rules';
 import { parseUserDate } from '../src/understanding/dates';
 import { answerQuestion, ruleParams } from './answers';
 import type { DialogDeps } from './dialogDeps';
-import { FREE_TEXT_PROMPTS, InterruptibleDialog } from './interruptibleDialog';
+import { FREE_TEXT_PROMPTS, InterruptibleDialog, PROMPT_ANSWERS } from './interruptibleDialog';
 import type { PromptDefaults } from './prompts';
 
 export const LETTER_QUESTIONS_DIALOG = 'letterQuestionsDialog';
@@ -59,6 +59,8 @@ export class LetterQuestionsDialog extends InterruptibleDialog {
     super(LETTER_QUESTIONS_DIALOG, deps);
     this.addDialog(new ChoicePrompt(TOPIC_PROMPT, (pc) => this.validateTopic(pc), 'nb-no', prompts.choice));
     this.addDialog(new TextPrompt(ORDER_DATE_PROMPT, (pc) => this.validateDate(pc)));
+    // "i går" or "4. november" is the date asked for, even if it reads like a question to the classifier.
+    PROMPT_ANSWERS.set(ORDER_DATE_PROMPT, (text) => parseUserDate(text, this.today()) !== undefined);
     this.addDialog(
       new WaterfallDialog(WATERFALL, [
         this.topicStep.bind(this),

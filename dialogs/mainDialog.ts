@@ -124,8 +124,11 @@ export class MainDialog extends InterruptibleDialog {
         } satisfies LetterQuestionsOptions);
       case 'app':
         return step.beginDialog(APP_GUIDE_DIALOG);
-      case 'age':
-        return step.beginDialog(AGE_DIALOG, { text: step.context.activity.text } satisfies AgeOptions);
+      case 'age': {
+        // Only the year-shaped parts go into dialog state, never the whole message: it may hold an ID number.
+        const years = (step.context.activity.text ?? '').match(/(?<!\d)(?:19|20)\d{2}(?!\d)/g) ?? [];
+        return step.beginDialog(AGE_DIALOG, { text: years.join(' ') } satisfies AgeOptions);
+      }
       case 'human':
         await sayHumanHelp(step.context);
         return step.next();

@@ -11,7 +11,7 @@ import type { CodeChallenge } from '../src/verification/codes';
 import { maskPhone, parseMobileNumber } from '../src/verification/phone';
 import { ruleParams, sayHumanHelp } from './answers';
 import type { DialogDeps } from './dialogDeps';
-import { InterruptibleDialog } from './interruptibleDialog';
+import { InterruptibleDialog, PROMPT_ANSWERS } from './interruptibleDialog';
 
 export const PHONE_VERIFICATION_DIALOG = 'phoneVerificationDialog';
 const PHONE_WATERFALL = 'phoneWaterfall';
@@ -37,6 +37,12 @@ const RESEND =
 export function isResendRequest(text: string): boolean {
   return RESEND.test(text);
 }
+
+// At the code step, "send again" and digits without words ("12ab", a typo) are answers, never questions.
+PROMPT_ANSWERS.set(
+  CODE_PROMPT,
+  (text) => isResendRequest(text) || (/\d/.test(text) && !/\p{L}{3,}/u.test(text)),
+);
 
 /**
  * Verifies the user's mobile number with a one-time SMS code: ask the number (Norwegian mobile by default,

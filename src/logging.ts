@@ -1,4 +1,5 @@
-import pino, { type DestinationStream, type Logger } from 'pino';
+import { format } from 'node:util';
+import pino, { type Bindings, type DestinationStream, type Logger } from 'pino';
 import { redactText, redactValue, REDACTED } from './privacy/redact';
 
 export type { Logger };
@@ -25,23 +26,45 @@ const REDACT_PATHS = [
   'req.headers.authorization',
 ];
 
-function serializeError(err: unknown): Record<string, unknown> {
-  if (err instanceof Error) {
-    return {
-      type: err.name,
-      message: redactText(err.message),
-      stack: err.stack ? redactText(err.stack) : undefined,
-    };
-  }
+function serializeError(err: unknown): unknown {
+  // formatters.log runs before serializers and has already made errors redacted plain objects.
+  if (err !== null && typeof err === 'object') return redactValue(err);
   return { type: typeof err, message: redactText(String(err)) };
+}
+
+function errorMessage(value: unknown): string | undefined {
+  return value instanceof Error ? value.message : undefined;
+}
+
+/**
+ * The log call's arguments, made safe before pino sees them: printf-style arguments are formatted here
+ * and the result redacted (pino would format numbers and objects into the message after every hook), and
+ * a message pino would take from an error (`log(err)`, `log({ err })`) is given, redacted, explicitly.
+ */
+function cleanArgs(args: unknown[]): unknown[] {
+  const first = args[0];
+  const msgIndex = typeof first === 'string' ? 0 : 1;
+  const msg = args[msgIndex];
+  if (typeof msg === 'string') {
+    const text = args.length > msgIndex + 1 ? format(msg, ...args.slice(msgIndex + 1)) : msg;
+    return [...args.slice(0, msgIndex), redactText(text)];
+  }
+  if (msgIndex === 1 && args.length === 1 && first !== null && typeof first === 'object') {
+    const fromError = errorMessage(first) ?? errorMessage((first as { err?: unknown }).err);
+    if (fromError !== undefined && (first as { msg?: unknown }).msg === undefined) {
+      return [first, redactText(fromError)];
+    }
+  }
+  return args;
 }
 
 /**
  * Builds the pino logger: structured JSON, key-path redaction, then value redaction of every string
- * (message, arguments, nested fields and error stacks), so a careless log call cannot leak an ID number.
+ * (message, arguments, nested fields, child bindings and error stacks), so a careless log call cannot
+ * leak an ID number.
  */
 export function createLogger(options: { level: string; destination?: DestinationStream }): Logger {
-  return pino(
+  const logger = pino(
     {
       level: options.level,
       base: undefined,
@@ -53,11 +76,16 @@ export function createLogger(options: { level: string; destination?: Destination
       },
       hooks: {
         logMethod(args, method) {
-          const cleaned = args.map((a) => (typeof a === 'string' ? redactText(a) : a));
-          return method.apply(this, cleaned as Parameters<typeof method>);
+          return method.apply(this, cleanArgs(args) as Parameters<typeof method>);
         },
       },
     },
     options.destination ?? pino.destination(1),
   );
+  // pino never runs formatters on a child's bindings; redact them on the way in (children inherit this).
+  const pinoChild = logger.child;
+  logger.child = function child(this: Logger, bindings: Bindings, childOptions?: object) {
+    return pinoChild.call(this, redactValue(bindings) as Bindings, childOptions);
+  } as Logger['child'];
+  return logger;
 }

@@ -21,7 +21,14 @@ export function createServer(deps: ServerDeps): Server {
 
   server.post('/api/messages', async (req: Request, res: Response) => {
     // CloudAdapter answers 200/202 itself, and for deliveryMode "expectReplies" returns the replies in the body.
-    await deps.adapter.process(req, res, (context) => deps.bot.run(context));
+    // It validates the activity before its own error handling, so a malformed one throws out of process():
+    // that is the client's error (400), and its message (zod's, the adapter's) is not for the client.
+    try {
+      await deps.adapter.process(req, res, (context) => deps.bot.run(context));
+    } catch (err) {
+      deps.logger.warn({ err }, 'malformed activity');
+      if (!res.headersSent) res.send(400, { error: 'the body must be a Bot Framework activity with a type' });
+    }
   });
 
   server.get('/healthz', async (_req: Request, res: Response) => {

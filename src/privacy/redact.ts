@@ -13,11 +13,15 @@ const NATIONAL_ID = new RegExp(`(?<![\\d])\\d(?:${SEP}\\d){10}(?![\\d])`, 'g');
 const PHONE_INTL = /(?<![\d+])(?:\+|00)\d{1,3}(?:[\s.-]?\d){6,12}(?!\d)/g;
 const PHONE_NO =
   /(?<!\d)(?:\d{3}[\s.]\d{2}[\s.]\d{3}|\d{2}[\s.]\d{2}[\s.]\d{2}[\s.]\d{2}|\d{3}[\s.]\d{5})(?!\d)/g;
-// 4-8 digit runs may be one-time codes, phone numbers or partial IDs.
-const DIGIT_RUN = /(?<!\d)\d{4,8}(?!\d)/g;
-// ISO dates and instants are kept readable: they are not personal data in this product's logs.
-const ISO_DATE =
-  /\b(?:19|20)\d{2}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?\b/g;
+// 4-10 digit runs may be one-time codes, phone numbers (also 47XXXXXXXX without the +), partial IDs or
+// IDs whose leading zero was lost.
+const DIGIT_RUN = /(?<!\d)\d{4,10}(?!\d)/g;
+// Kept readable, as they are not personal data in this product's logs: ISO dates and instants, and the
+// 16-hex pseudonyms of pseudonymize() (at least one letter), whose digit runs would otherwise be taken
+// for codes and break log correlation.
+const ISO_DATE = /\b(?:19|20)\d{2}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?\b/;
+const PSEUDONYM = /(?<![0-9A-Za-z])(?=[0-9]*[a-f])[0-9a-f]{16}(?![0-9A-Za-z])/;
+const KEEP = new RegExp([ISO_DATE, PSEUDONYM].map((r) => r.source).join('|'), 'g');
 
 export const REDACTED = '[redacted]';
 
@@ -29,23 +33,36 @@ function redactSegment(text: string): string {
     .replace(DIGIT_RUN, REDACTED);
 }
 
-/** Replaces every ID-, phone- or code-shaped run of digits in `text`, leaving ISO dates readable. */
+/** Replaces every ID-, phone- or code-shaped run of digits in `text`, leaving ISO dates (etc.) readable. */
 export function redactText(text: string): string {
   let out = '';
   let last = 0;
-  for (const match of text.matchAll(ISO_DATE)) {
+  for (const match of text.matchAll(KEEP)) {
     out += redactSegment(text.slice(last, match.index)) + match[0];
     last = match.index + match[0].length;
   }
   return out + redactSegment(text.slice(last));
 }
 
-/** Deeply redacts string values (and ID- or phone-sized integers) of a plain value; returns a copy. */
+/**
+ * Deeply redacts string values (and ID- or phone-sized integers) of a plain value; returns a copy. Errors
+ * become `{ type, message, stack }` and dates ISO strings, so neither is lost as `{}`.
+ */
 export function redactValue(value: unknown, depth = 0): unknown {
   if (depth > 8) return '[deep]';
   if (typeof value === 'string') return redactText(value);
+  // Errors and dates keep their content in non-enumerable or internal slots; copy what matters.
+  if (value instanceof Error) {
+    return {
+      type: value.name,
+      message: redactText(value.message),
+      stack: value.stack ? redactText(value.stack) : undefined,
+    };
+  }
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
   if (typeof value === 'number') {
-    return Number.isInteger(value) && /^\d{8}$|^\d{11}$/.test(String(Math.abs(value))) ? REDACTED : value;
+    // 8-11 digits: a phone number (with or without 47), or an ID number (a leading zero lost).
+    return Number.isInteger(value) && /^\d{8,11}$/.test(String(Math.abs(value))) ? REDACTED : value;
   }
   if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1));
   if (value && typeof value === 'object') {

@@ -1,4 +1,4 @@
-import { TestAdapter } from 'botbuilder';
+import { MemoryStorage, TestAdapter, type Storage } from 'botbuilder';
 import { Writable } from 'node:stream';
 import type { DestinationStream } from 'pino';
 import { loadConfig } from '../../src/config';
@@ -25,6 +25,10 @@ export interface TestBot {
   built: Bot;
   clock: ReturnType<typeof fakeClock>;
   logs: string[];
+  /** The bot's storage (a MemoryStorage unless one was passed in). */
+  storage: Storage;
+  /** The default MemoryStorage's backing object, key -> JSON (deleted keys hold undefined), to inspect state. */
+  memory: Record<string, string | undefined>;
 }
 
 /**
@@ -32,18 +36,26 @@ export interface TestBot {
  * clock. `locale` is the channel's locale on every activity the adapter makes.
  */
 export async function startTestBot(
-  options: { now?: string; locale?: string; env?: Record<string, string>; channelId?: string } = {},
+  options: {
+    now?: string;
+    locale?: string;
+    env?: Record<string, string>;
+    channelId?: string;
+    storage?: Storage;
+  } = {},
 ): Promise<TestBot> {
   const clock = fakeClock(options.now ?? REFERENCE_NOW);
   const capture = logCapture();
   const config = loadConfig({ LOG_LEVEL: 'debug', PRIVACY_SECRET: 'test-secret-0123456789', ...options.env });
-  const built = await buildBot(config, { clock: clock.now, logDestination: capture.destination });
+  const memory: Record<string, string | undefined> = {};
+  const storage = options.storage ?? new MemoryStorage(memory as Record<string, string>);
+  const built = await buildBot(config, { clock: clock.now, logDestination: capture.destination, storage });
   const adapter = new TestAdapter((context) => built.bot.run(context), {
     channelId: options.channelId ?? 'test',
   });
   adapter.locale = options.locale ?? 'nb-NO';
   adapter.onTurnError = turnErrorHandler(built);
-  return { adapter, built, clock, logs: capture.lines };
+  return { adapter, built, clock, logs: capture.lines, storage, memory };
 }
 
 /** The last code the sandbox SMS outbox holds for a number. */

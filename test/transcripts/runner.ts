@@ -1,0 +1,125 @@
+import type { Activity, Attachment, TurnContext } from 'botbuilder';
+import { startTestBot, type TestBot } from '../support/harness';
+import { TEST_PHONE, resolvePlaceholders, type BotReply, type TranscriptTurn, type UserTurn } from './format';
+
+/**
+ * Drives the real bot (test/support/harness.ts: the composition root's bot on botbuilder's TestAdapter,
+ * fake clock, debug logs captured) through a conversation given as user turns with placeholders. The
+ * recorder, the replay test and the privacy test all run conversations through here, so they see the
+ * same thing.
+ */
+export interface ConversationSetup {
+  locale: string;
+  channelId: string;
+  now: string;
+  turns: readonly UserTurn[];
+}
+
+export interface ConversationRun {
+  /** The turns as a transcript holds them: placeholders in the user text, the bot's replies. */
+  turns: TranscriptTurn[];
+  bot: TestBot;
+  /** Every activity the bot sent, as sent (for the privacy checks). */
+  outgoing: Partial<Activity>[];
+  /** The user texts as actually sent, placeholders resolved. */
+  typed: string[];
+  /** Codes the user typed (right and wrong ones). */
+  typedCodes: string[];
+  /** Errors that reached the adapter's turn error handler or escaped a turn. */
+  errors: unknown[];
+}
+
+export interface RunOptions {
+  /** Called once the bot is built and before the first turn (e.g. to spy on its storage). */
+  prepare?: (bot: TestBot) => void | Promise<void>;
+}
+
+function cardReply(activity: Partial<Activity>, attachment: Attachment): BotReply {
+  if (attachment.contentType !== 'application/vnd.microsoft.card.hero') {
+    throw new Error(
+      `the transcript format has no rendering for attachments of type ${attachment.contentType}`,
+    );
+  }
+  const content = (attachment.content ?? {}) as {
+    text?: string;
+    title?: string;
+    buttons?: { title?: string }[];
+  };
+  const text = [activity.text, content.title, content.text].filter((t): t is string => Boolean(t)).join('\n');
+  const actions = (content.buttons ?? []).map((b) => b.title ?? '');
+  return { text, ...(actions.length ? { actions } : {}), card: 'hero' };
+}
+
+/** What a reader of the chat sees of one activity: its text and button titles. */
+export function toBotReply(activity: Partial<Activity>): BotReply {
+  if (activity.type !== 'message') {
+    return {
+      type: activity.name ? `${activity.type}:${activity.name}` : String(activity.type),
+      text: activity.text ?? '',
+    };
+  }
+  const attachments = activity.attachments ?? [];
+  if (attachments.length > 1)
+    throw new Error('the transcript format has no rendering for several attachments');
+  if (attachments.length === 1) return cardReply(activity, attachments[0]);
+  const actions = (activity.suggestedActions?.actions ?? []).map((a) => a.title ?? String(a.value ?? ''));
+  return { text: activity.text ?? '', ...(actions.length ? { actions } : {}) };
+}
+
+/** The last code the sandbox sent to the test mobile. */
+export function currentCode(bot: TestBot): string {
+  const sms = bot.built.sms.messagesTo(TEST_PHONE.e164).at(-1);
+  const code = sms ? /(?<!\d)(\d{6})(?!\d)/.exec(sms.text)?.[1] : undefined;
+  if (!code)
+    throw new Error('a turn needs {{code}} or {{wrongcode}}, but no code was sent to the test mobile');
+  return code;
+}
+
+export async function runConversation(
+  setup: ConversationSetup,
+  options: RunOptions = {},
+): Promise<ConversationRun> {
+  const bot = await startTestBot({ now: setup.now, locale: setup.locale, channelId: setup.channelId });
+  const errors: unknown[] = [];
+  const handler = bot.adapter.onTurnError;
+  bot.adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    errors.push(error);
+    await handler?.(context, error);
+  };
+  await options.prepare?.(bot);
+
+  const run: ConversationRun = { turns: [], bot, outgoing: [], typed: [], typedCodes: [], errors };
+  for (const turn of setup.turns) {
+    if (turn.advanceSeconds) bot.clock.advance(turn.advanceSeconds * 1000);
+    const { text, typedCodes } = resolvePlaceholders(turn.user, { currentCode: () => currentCode(bot) });
+    run.typed.push(text);
+    run.typedCodes.push(...typedCodes);
+    try {
+      await bot.adapter.processActivity(bot.adapter.makeActivity(text));
+    } catch (err) {
+      errors.push(err);
+    }
+    const sent = bot.adapter.activeQueue.splice(0);
+    run.outgoing.push(...sent);
+    run.turns.push({
+      user: turn.user,
+      ...(turn.advanceSeconds ? { advanceSeconds: turn.advanceSeconds } : {}),
+      bot: sent.map(toBotReply),
+    });
+  }
+  return run;
+}
+
+/** All the text a reader sees in the bot's replies, for the `expect` fragments. */
+export function replyText(turns: readonly TranscriptTurn[]): string {
+  return turns
+    .flatMap((t) => t.bot)
+    .map((b) => [b.text, ...(b.actions ?? [])].join('\n'))
+    .join('\n');
+}
+
+/** The `expect` fragments that do not appear in the replies. */
+export function missingFragments(turns: readonly TranscriptTurn[], expect: readonly string[]): string[] {
+  const text = replyText(turns);
+  return expect.filter((fragment) => !text.includes(fragment));
+}
