@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { format } from 'node:util';
 import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
@@ -122,6 +123,18 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   return { config, server, logger: built.logger, minid: built.minid, sms: built.sms, clock: built.clock };
 }
 
+/**
+ * botbuilder's adapter reports some failures with console.error/warn, outside our logger; route them
+ * through it so they are structured and redacted like everything else.
+ */
+function routeConsoleThroughLogger(logger: Logger): void {
+  /* eslint-disable no-console -- replacing console, not writing to it */
+  console.error = (...args: unknown[]) => logger.error({ source: 'console' }, format(...args));
+  console.warn = (...args: unknown[]) => logger.warn({ source: 'console' }, format(...args));
+  console.log = (...args: unknown[]) => logger.info({ source: 'console' }, format(...args));
+  /* eslint-enable no-console */
+}
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -134,6 +147,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const app = await buildApp(config);
+  routeConsoleThroughLogger(app.logger);
   const port = await listen(app.server, config.PORT);
   app.logger.info(
     {

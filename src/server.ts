@@ -48,7 +48,9 @@ export function createServer(deps: ServerDeps): Server {
   const sms = deps.sandboxSms;
   if (sms) {
     server.get('/sandbox/sms', async (req: Request, res: Response) => {
-      const to = typeof req.query?.to === 'string' ? req.query.to : '';
+      const raw = typeof req.query?.to === 'string' ? req.query.to : '';
+      // An unencoded "+" in a query string arrives as a space ("?to=+4741234567"); read it as meant.
+      const to = /^ \d+$/.test(raw) ? `+${raw.slice(1)}` : raw;
       if (!/^\+\d{6,15}$/.test(to)) {
         res.send(400, { error: 'query parameter "to" must be an E.164 number, e.g. +4741234567' });
         return;

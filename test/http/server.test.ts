@@ -313,6 +313,9 @@ describe('health, readiness and the sandbox SMS outbox', () => {
     expect(String(list[1].text).startsWith(smsPrefix('nb'))).toBe(true);
     expect(Date.parse(String(list[0].sentAt))).toBeLessThanOrEqual(Date.parse(String(list[1].sentAt)));
 
+    // The same number with the "+" left unencoded, as people type it into a browser or curl.
+    expect((await getJson(`${base}/sandbox/sms?to=${PHONE}`)).body).toEqual(list);
+
     // Another number's outbox stays empty.
     expect(await getJson(`${base}/sandbox/sms?to=%2B4799999999`)).toEqual({ status: 200, body: [] });
   });
