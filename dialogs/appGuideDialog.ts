@@ -5,7 +5,7 @@ import {
   type FoundChoice,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import { promptOptions, say, trList } from '../src/bot/text';
+import { composed, promptOptions, say, trList } from '../src/bot/text';
 import { ruleParams } from './answers';
 import type { DialogDeps } from './dialogDeps';
 import { InterruptibleDialog } from './interruptibleDialog';
@@ -45,10 +45,16 @@ export class AppGuideDialog extends InterruptibleDialog {
   private async showStep(step: WaterfallStepContext<StepOptions>): Promise<DialogTurnResult> {
     const texts = this.stepTexts(step);
     const { index } = step.options;
+    const stepText = { n: index + 1, total: texts.length, text: texts[index] ?? '' };
+    if (index === texts.length - 1) {
+      // The last step is "you're done": nothing comes next, so no next/stop buttons.
+      await step.context.sendActivity(composed(step.context, [['app.stepOf', stepText], ['app.done']]));
+      return step.endDialog();
+    }
     return step.prompt(
       NEXT_PROMPT,
       promptOptions(step.context, {
-        prompt: [['app.stepOf', { n: index + 1, total: texts.length, text: texts[index] ?? '' }]],
+        prompt: [['app.stepOf', stepText]],
         retry: [['app.nextRetry']],
         choices: [
           { key: 'app.next', synonyms: ['next', 'neste', 'videre', 'ok'] },
@@ -64,11 +70,6 @@ export class AppGuideDialog extends InterruptibleDialog {
       await say(step.context, 'app.stopped');
       return step.endDialog();
     }
-    const nextIndex = step.options.index + 1;
-    if (nextIndex < this.stepTexts(step).length) {
-      return step.replaceDialog(STEP_LOOP, { index: nextIndex } satisfies StepOptions);
-    }
-    await say(step.context, 'app.done');
-    return step.endDialog();
+    return step.replaceDialog(STEP_LOOP, { index: step.options.index + 1 } satisfies StepOptions);
   }
 }

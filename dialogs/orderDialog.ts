@@ -1,11 +1,6 @@
-import {
-  ConfirmPrompt,
-  WaterfallDialog,
-  type DialogTurnResult,
-  type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { composed, promptOptions, say } from '../src/bot/text';
-import { decideOrder, type OrderDecision } from '../src/rules';
+import { decideOrder, letterStatus, localDate, type OrderDecision } from '../src/rules';
 import { ruleParams, sayHumanHelp } from './answers';
 import { APP_GUIDE_DIALOG, AppGuideDialog } from './appGuideDialog';
 import type { DialogDeps } from './dialogDeps';
@@ -16,7 +11,7 @@ import {
   PhoneVerificationDialog,
   type PhoneVerificationResult,
 } from './phoneVerificationDialog';
-import type { PromptDefaults } from './prompts';
+import { ChannelConfirmPrompt, type PromptDefaults } from './prompts';
 
 export const ORDER_DIALOG = 'orderDialog';
 const WATERFALL = 'orderWaterfall';
@@ -37,7 +32,7 @@ export class OrderDialog extends InterruptibleDialog {
     this.addDialog(new NationalIdDialog(deps));
     this.addDialog(new PhoneVerificationDialog(deps));
     this.addDialog(new AppGuideDialog(deps, prompts));
-    this.addDialog(new ConfirmPrompt(APP_GUIDE_CONFIRM, undefined, 'nb-no', prompts.confirm));
+    this.addDialog(new ChannelConfirmPrompt(APP_GUIDE_CONFIRM, undefined, 'nb-no', prompts.confirm));
     this.addDialog(
       new WaterfallDialog(WATERFALL, [
         this.nationalIdStep.bind(this),
@@ -112,8 +107,10 @@ export class OrderDialog extends InterruptibleDialog {
       case 'has-minid':
         await say(ctx, 'outcome.has-minid', params);
         return;
-      case 'active-order':
-        await say(ctx, 'outcome.active-order', {
+      case 'active-order': {
+        // Said on a day after the expected delivery, "expect it around <past date>" would read wrong.
+        const { phase } = letterStatus(decision.orderedOn, localDate(this.deps.clock().toISOString()));
+        await say(ctx, phase === 'overdue' ? 'outcome.active-order-overdue' : 'outcome.active-order', {
           ...params,
           orderedOn: decision.orderedOn,
           deliveryBy: decision.deliveryBy,
@@ -121,6 +118,7 @@ export class OrderDialog extends InterruptibleDialog {
           newOrderFrom: decision.newOrderFrom,
         });
         return;
+      }
       case 'no-address':
         await say(ctx, 'outcome.no-address', params);
         await sayHumanHelp(ctx);

@@ -1,4 +1,6 @@
-import type { Choice, ChoicePrompt, ConfirmPrompt } from 'botbuilder-dialogs';
+import type { TurnContext } from 'botbuilder';
+import { ConfirmPrompt, type Choice, type ChoicePrompt, type PromptOptions } from 'botbuilder-dialogs';
+import { choiceStyle } from '../src/bot/render';
 import type { i18n } from 'i18next';
 import { LANGS, langToLocale } from '../src/i18n';
 
@@ -60,4 +62,21 @@ export interface PromptDefaults {
 
 export function promptDefaults(i18next: i18n): PromptDefaults {
   return { choice: choiceDefaults(i18next), confirm: confirmDefaults(i18next) };
+}
+
+/**
+ * A ConfirmPrompt that shows yes/no the way the channel can (buttons on Web Chat and Teams, a numbered
+ * list on SMS). ConfirmPrompt only has an instance-wide style, so it is set right before each rendering;
+ * nothing awaits between setting and reading it, so concurrent turns cannot interleave.
+ */
+export class ChannelConfirmPrompt extends ConfirmPrompt {
+  protected async onPrompt(
+    context: TurnContext,
+    state: object,
+    options: PromptOptions,
+    isRetry: boolean,
+  ): Promise<void> {
+    this.style = choiceStyle(context.activity.channelId, 2);
+    return super.onPrompt(context, state, options, isRetry);
+  }
 }

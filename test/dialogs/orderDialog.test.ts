@@ -148,13 +148,26 @@ describe('OrderDialog', () => {
     });
     expect([decision.outcome === 'active-order' && date(decision.deliveryBy)]).toEqual(['18. november 2026']);
     const replies = await orderUpToCode(env, driver, PEOPLE.activeOrder);
+    // On 24 November the expected delivery (18 November) has passed: the reply says so.
+    expect(replies[1]).toBe(
+      'Du bestilte allerede et brev 4. november 2026, så det skulle vært framme rundt 18. november 2026. ' +
+        'Det er gyldig til 3. januar 2027, og du kan bestille et nytt fra 3. januar 2027. ' +
+        `Har det ikke kommet, eller trenger du nytt brev før det, kan brukerstøtten hjelpe: ${SUPPORT.phone}.`,
+    );
+    expect(await env.minid.listOrders(PEOPLE.activeOrder)).toHaveLength(1);
+    expect(driver.status).toBe(DialogTurnStatus.complete);
+  });
+
+  it('says "expect it around" while an earlier order is still on its way', async () => {
+    const env = makeDeps();
+    env.clock.set('2026-11-10T12:00:00+01:00');
+    const driver = start(env);
+    const replies = await orderUpToCode(env, driver, PEOPLE.activeOrder);
     expect(replies[1]).toBe(
       'Du bestilte allerede et brev 4. november 2026; du kan regne med det rundt 18. november 2026. ' +
         'Det er gyldig til 3. januar 2027, og du kan bestille et nytt fra 3. januar 2027. ' +
         `Trenger du nytt brev før det, kan brukerstøtten hjelpe: ${SUPPORT.phone}.`,
     );
-    expect(await env.minid.listOrders(PEOPLE.activeOrder)).toHaveLength(1);
-    expect(driver.status).toBe(DialogTurnStatus.complete);
   });
 
   it('lets someone whose last order expired order again', async () => {

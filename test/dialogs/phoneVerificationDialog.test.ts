@@ -98,7 +98,7 @@ describe('PhoneVerificationDialog', () => {
     expect(await driver.say(wrong)).toBe('Koden er feil. Du har 1 forsøk igjen. Skriv koden fra SMS-en.');
     const last = await driver.send(wrong);
     expect(last[0]).toBe(
-      'Koden var feil 3 ganger, så jeg har stoppet dette forsøket for å beskytte MinID-en din. Du kan prøve igjen senere.',
+      'Koden var feil 3 ganger, så jeg har stoppet dette forsøket av sikkerhetshensyn. Du kan prøve igjen senere.',
     );
     expect(last.join(' ')).toContain(SUPPORT.phone);
     expect(driver.status).toBe(DialogTurnStatus.complete);

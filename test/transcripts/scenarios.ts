@@ -227,7 +227,8 @@ function appGuide(lang: Lang, answer: AppGuideAnswer): string[] {
   const s = SAY[lang];
   if (answer === 'no') return [s.no];
   if (answer === 'stop') return [s.yes, s.next, s.stop];
-  return [s.yes, ...Array<string>(8).fill(s.next)];
+  // 8 steps: the first is shown with the intro, 7 "next" reach the last, which ends the guide.
+  return [s.yes, ...Array<string>(7).fill(s.next)];
 }
 
 function appGuideExpect(lang: Lang, answer: AppGuideAnswer): string[] {
@@ -502,7 +503,7 @@ function appGuideAlone(lang: Lang): Scenario {
     lang,
     name: 'app-guide',
     description: 'Menu choice 3: the MinID app guide, every step with "next".',
-    turns: [SAY[lang].hello, '3', ...Array<string>(8).fill(SAY[lang].next)],
+    turns: [SAY[lang].hello, '3', ...Array<string>(7).fill(SAY[lang].next)],
     expect: [SEE[lang].guideStart, SEE[lang].guideEnd, SEE[lang].guideDone],
   };
 }
