@@ -63,14 +63,17 @@ function finish(stats: AccuracyStats): AccuracyStats {
   return stats;
 }
 
-/** Runs every evaluation item through a freshly trained recognizer and detectLanguage. */
-export async function measureAccuracy(recognizer?: IntentRecognizer): Promise<AccuracyReport> {
+/** Runs every item of `sets` (the held-out eval sets by default) through a trained recognizer and detectLanguage. */
+export async function measureAccuracy(
+  sets: Readonly<Record<Lang, readonly EvalItem[]>> = EVAL_SETS,
+  recognizer?: IntentRecognizer,
+): Promise<AccuracyReport> {
   const r = recognizer ?? (await IntentRecognizer.create());
   const overall = emptyStats();
   const perLanguage = { nb: emptyStats(), nn: emptyStats(), en: emptyStats() };
-  for (const lang of Object.keys(EVAL_SETS) as Lang[]) {
+  for (const lang of Object.keys(sets) as Lang[]) {
     const stats = perLanguage[lang];
-    for (const item of EVAL_SETS[lang]) {
+    for (const item of sets[lang]) {
       const understood = await r.understand(item.text);
       const detected = detectLanguage(item.text).language;
       for (const s of [stats, overall]) {
@@ -102,7 +105,7 @@ function pct(x: number): string {
   return `${(x * 100).toFixed(1)}%`;
 }
 
-function printReport(report: AccuracyReport): void {
+export function printReport(report: AccuracyReport): void {
   const rows: [string, AccuracyStats][] = [
     ...(Object.entries(report.perLanguage) as [string, AccuracyStats][]),
     ['overall', report.overall],
@@ -129,7 +132,7 @@ function printReport(report: AccuracyReport): void {
 }
 
 if (require.main === module) {
-  measureAccuracy()
+  measureAccuracy(EVAL_SETS)
     .then(printReport)
     .catch((err: unknown) => {
       console.error(err);
