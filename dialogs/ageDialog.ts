@@ -8,7 +8,7 @@ import {
 import { promptOptions, say } from '../src/bot/text';
 import { INPUT_POLICY, LETTER_POLICY, ageRuleFromBirthYear, localDate } from '../src/rules';
 import type { DialogDeps } from './dialogDeps';
-import { InterruptibleDialog, PROMPT_ANSWERS } from './interruptibleDialog';
+import { InterruptibleDialog } from './interruptibleDialog';
 
 export const AGE_DIALOG = 'ageDialog';
 const WATERFALL = 'ageWaterfall';
@@ -28,7 +28,7 @@ export class AgeDialog extends InterruptibleDialog {
     super(AGE_DIALOG, deps);
     this.addDialog(new TextPrompt(YEAR_PROMPT, (pc) => this.validateYear(pc)));
     // "jeg er født i 2013" answers the question; it is not the general age question asked again.
-    PROMPT_ANSWERS.set(YEAR_PROMPT, (text) => this.birthYear(text) !== undefined);
+    this.recognisesAnswer(YEAR_PROMPT, (text) => this.birthYear(text) !== undefined);
     this.addDialog(new WaterfallDialog(WATERFALL, [this.yearStep.bind(this), this.answerStep.bind(this)]));
     this.initialDialogId = WATERFALL;
   }

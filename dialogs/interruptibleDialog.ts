@@ -17,14 +17,6 @@ import { answerQuestion, isQuestionIntent, ruleParams, sayHumanHelp } from './an
 /** Intents that interrupt any step; questions are answered only when a flow is running. */
 const INTERRUPT_THRESHOLD = 0.7;
 const HANDLED = Symbol('minid.interruptionChecked');
-/** Prompt ids whose own validator understands free text (the menus), so questions are not hijacked there. */
-export const FREE_TEXT_PROMPTS = new Set<string>();
-/**
- * Prompt ids with a check that recognises a direct answer to that prompt ("i går" for a date, "send again"
- * or "12ab" for a code, "født i 2013" for a year). The classifier may read a question into such a message
- * ("i går" as "when does the letter come?"), but the waiting prompt gets it, never an interruption.
- */
-export const PROMPT_ANSWERS = new Map<string, (text: string) => boolean>();
 
 // "passordet mitt er Hemmelig123", "my password is ...", "BankID-koden min er ...": a secret typed in chat.
 const SECRET =
@@ -50,12 +42,24 @@ export function innermostDialogId(dc: DialogContext): string | undefined {
   return innermostDialog(dc)?.id;
 }
 
-/** True when the message is a direct answer to the waiting prompt: one of its choices, or its own check. */
-function answersWaitingPrompt(dc: DialogContext): boolean {
+/** The innermost InterruptibleDialog on the stack: the one whose own dialog set holds the waiting prompt. */
+function promptOwner(dc: DialogContext, outermost: InterruptibleDialog): InterruptibleDialog {
+  let owner = outermost;
+  let current: DialogContext | undefined = dc;
+  while (current?.activeDialog) {
+    const dialog = current.findDialog(current.activeDialog.id);
+    if (dialog instanceof InterruptibleDialog) owner = dialog;
+    current = current.child;
+  }
+  return owner;
+}
+
+/** True when the message is a direct answer to the waiting prompt: one of its choices, or its owner's check. */
+function answersWaitingPrompt(dc: DialogContext, owner: InterruptibleDialog): boolean {
   const waiting = innermostDialog(dc);
   const text = (dc.context.activity.text ?? '').trim();
   if (!waiting || !text) return false;
-  if (PROMPT_ANSWERS.get(waiting.id)?.(text)) return true;
+  if (owner.isPromptAnswer(waiting.id, text)) return true;
   // A tapped or typed choice ("Stopp" in the app guide) is the prompt's answer, not a command.
   const typed = text.toLocaleLowerCase();
   const choices = (waiting.state?.options as PromptOptions | undefined)?.choices ?? [];
@@ -73,11 +77,38 @@ function answersWaitingPrompt(dc: DialogContext): boolean {
  * reply. After a question or a switch the pending prompt is asked again (in the new language).
  */
 export abstract class InterruptibleDialog extends ComponentDialog {
+  /** Prompts whose own validator understands free text (the menus), so questions are not hijacked there. */
+  private readonly freeTextPrompts = new Set<string>();
+  /**
+   * Checks that recognise a direct answer to one of this dialog's prompts ("i går" for a date, "send again"
+   * or "12ab" for a code, "født i 2013" for a year). The classifier may read a question into such a message
+   * ("i går" as "when does the letter come?"), but the waiting prompt gets it, never an interruption.
+   */
+  private readonly promptAnswers = new Map<string, (text: string) => boolean>();
+
   constructor(
     id: string,
     protected readonly deps: DialogDeps,
   ) {
     super(id);
+  }
+
+  /** Marks one of this dialog's prompts as taking free text: questions there go to the prompt. */
+  protected takesFreeText(promptId: string): void {
+    this.freeTextPrompts.add(promptId);
+  }
+
+  /** Registers how to recognise a direct answer to one of this dialog's prompts. */
+  protected recognisesAnswer(promptId: string, isAnswer: (text: string) => boolean): void {
+    this.promptAnswers.set(promptId, isAnswer);
+  }
+
+  isPromptAnswer(promptId: string, text: string): boolean {
+    return this.promptAnswers.get(promptId)?.(text) ?? false;
+  }
+
+  isFreeTextPrompt(promptId: string): boolean {
+    return this.freeTextPrompts.has(promptId);
   }
 
   protected async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
@@ -106,7 +137,8 @@ export abstract class InterruptibleDialog extends ComponentDialog {
       return Dialog.EndOfTurn;
     }
     const { intent, score } = turnUnderstanding(ctx);
-    if (score < INTERRUPT_THRESHOLD || answersWaitingPrompt(innerDc)) return undefined;
+    const owner = promptOwner(innerDc, this);
+    if (score < INTERRUPT_THRESHOLD || answersWaitingPrompt(innerDc, owner)) return undefined;
     switch (intent) {
       case 'cancel':
         await innerDc.cancelAllDialogs();
@@ -133,7 +165,7 @@ export abstract class InterruptibleDialog extends ComponentDialog {
         break;
     }
     const waitingFor = innermostDialogId(innerDc);
-    if (isQuestionIntent(intent) && !(waitingFor && FREE_TEXT_PROMPTS.has(waitingFor))) {
+    if (isQuestionIntent(intent) && !(waitingFor && owner.isFreeTextPrompt(waitingFor))) {
       await answerQuestion(ctx, intent);
       await say(ctx, 'interrupt.resume');
       await innerDc.repromptDialog();

@@ -13,14 +13,13 @@ import { INPUT_POLICY, letterStatus, localDate } from '../src/rules';
 import { parseUserDate } from '../src/understanding/dates';
 import { answerQuestion, ruleParams } from './answers';
 import type { DialogDeps } from './dialogDeps';
-import { FREE_TEXT_PROMPTS, InterruptibleDialog, PROMPT_ANSWERS } from './interruptibleDialog';
+import { InterruptibleDialog } from './interruptibleDialog';
 import type { PromptDefaults } from './prompts';
 
 export const LETTER_QUESTIONS_DIALOG = 'letterQuestionsDialog';
 const WATERFALL = 'letterQuestionsWaterfall';
 const TOPIC_PROMPT = 'letterTopicPrompt';
 const ORDER_DATE_PROMPT = 'letterOrderDatePrompt';
-FREE_TEXT_PROMPTS.add(TOPIC_PROMPT);
 
 export const LETTER_TOPICS = [
   'letter-delivery-time',
@@ -60,7 +59,8 @@ export class LetterQuestionsDialog extends InterruptibleDialog {
     this.addDialog(new ChoicePrompt(TOPIC_PROMPT, (pc) => this.validateTopic(pc), 'nb-no', prompts.choice));
     this.addDialog(new TextPrompt(ORDER_DATE_PROMPT, (pc) => this.validateDate(pc)));
     // "i går" or "4. november" is the date asked for, even if it reads like a question to the classifier.
-    PROMPT_ANSWERS.set(ORDER_DATE_PROMPT, (text) => parseUserDate(text, this.today()) !== undefined);
+    this.recognisesAnswer(ORDER_DATE_PROMPT, (text) => parseUserDate(text, this.today()) !== undefined);
+    this.takesFreeText(TOPIC_PROMPT);
     this.addDialog(
       new WaterfallDialog(WATERFALL, [
         this.topicStep.bind(this),

@@ -13,7 +13,7 @@ import { AGE_DIALOG, AgeDialog, type AgeOptions } from './ageDialog';
 import { answerQuestion, isQuestionIntent, sayHumanHelp } from './answers';
 import { APP_GUIDE_DIALOG, AppGuideDialog } from './appGuideDialog';
 import type { DialogDeps } from './dialogDeps';
-import { FREE_TEXT_PROMPTS, InterruptibleDialog } from './interruptibleDialog';
+import { InterruptibleDialog } from './interruptibleDialog';
 import {
   LETTER_QUESTIONS_DIALOG,
   LetterQuestionsDialog,
@@ -26,7 +26,6 @@ import type { PromptDefaults } from './prompts';
 export const MAIN_DIALOG = 'mainDialog';
 const WATERFALL = 'mainWaterfall';
 const MENU_PROMPT = 'mainMenuPrompt';
-FREE_TEXT_PROMPTS.add(MENU_PROMPT);
 
 /** The menu, in the order shown; a typed number picks by this order. */
 const MENU = ['order', 'letter', 'app', 'human'] as const;
@@ -71,6 +70,7 @@ export class MainDialog extends InterruptibleDialog {
   constructor(deps: DialogDeps, prompts: PromptDefaults) {
     super(MAIN_DIALOG, deps);
     this.addDialog(new ChoicePrompt(MENU_PROMPT, (pc) => this.validateMenu(pc), 'nb-no', prompts.choice));
+    this.takesFreeText(MENU_PROMPT);
     this.addDialog(new OrderDialog(deps, prompts));
     this.addDialog(new LetterQuestionsDialog(deps, prompts));
     this.addDialog(new AppGuideDialog(deps, prompts));

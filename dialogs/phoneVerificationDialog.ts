@@ -11,7 +11,7 @@ import type { CodeChallenge } from '../src/verification/codes';
 import { maskPhone, parseMobileNumber } from '../src/verification/phone';
 import { ruleParams, sayHumanHelp } from './answers';
 import type { DialogDeps } from './dialogDeps';
-import { InterruptibleDialog, PROMPT_ANSWERS } from './interruptibleDialog';
+import { InterruptibleDialog } from './interruptibleDialog';
 
 export const PHONE_VERIFICATION_DIALOG = 'phoneVerificationDialog';
 const PHONE_WATERFALL = 'phoneWaterfall';
@@ -38,12 +38,6 @@ export function isResendRequest(text: string): boolean {
   return RESEND.test(text);
 }
 
-// At the code step, "send again" and digits without words ("12ab", a typo) are answers, never questions.
-PROMPT_ANSWERS.set(
-  CODE_PROMPT,
-  (text) => isResendRequest(text) || (/\d/.test(text) && !/\p{L}{3,}/u.test(text)),
-);
-
 /**
  * Verifies the user's mobile number with a one-time SMS code: ask the number (Norwegian mobile by default,
  * +country code accepted), send the code, then loop on the code until it is right, the attempt is locked
@@ -54,6 +48,11 @@ export class PhoneVerificationDialog extends InterruptibleDialog {
     super(PHONE_VERIFICATION_DIALOG, deps);
     this.addDialog(new TextPrompt(PHONE_PROMPT, (pc) => this.validatePhone(pc)));
     this.addDialog(new TextPrompt(CODE_PROMPT));
+    // At the code step, "send again" and digits without words ("12ab", a typo) are answers, never questions.
+    this.recognisesAnswer(
+      CODE_PROMPT,
+      (text) => isResendRequest(text) || (/\d/.test(text) && !/\p{L}{3,}/u.test(text)),
+    );
     this.addDialog(
       new WaterfallDialog(PHONE_WATERFALL, [this.askPhoneStep.bind(this), this.sendCodeStep.bind(this)]),
     );
