@@ -93,14 +93,10 @@ export class LetterQuestionsDialog extends InterruptibleDialog {
 
   private async dateStep(step: WaterfallStepContext<LetterQuestionsOptions>): Promise<DialogTurnResult> {
     const found = step.result as FoundChoice | LetterTopic | undefined;
-    const topic: LetterTopic | undefined =
-      typeof found === 'string'
-        ? found
-        : found
-          ? LETTER_TOPICS[found.index]
-          : isLetterTopic(turnUnderstanding(step.context).intent)
-            ? (turnUnderstanding(step.context).intent as LetterTopic)
-            : undefined;
+    // A topic given by the caller, a tapped or numbered choice, or free text the validator let through.
+    const { intent } = turnUnderstanding(step.context);
+    const fromText = isLetterTopic(intent) ? intent : undefined;
+    const topic = typeof found === 'string' ? found : found ? LETTER_TOPICS[found.index] : fromText;
     if (!topic) return step.endDialog();
     (step.values as LetterValues).topic = topic;
     if (!DATED.has(topic)) {
