@@ -15,6 +15,7 @@ import type { SessionState } from './session';
 import { setTurnLanguage, setTurnUnderstanding, type TurnUnderstanding } from './turn';
 import type { LanguageResolver } from './language';
 import { renderMessage } from './render';
+import { composed } from './text';
 
 export interface MinIdBotDeps {
   conversationState: BotState;
@@ -119,9 +120,10 @@ export class MinIdBot extends ActivityHandler {
   }
 
   private async welcome(context: TurnContext, session: SessionState): Promise<void> {
-    const t = this.deps.i18n.getFixedT(session.lang ?? 'nb');
-    const text = [t('welcome.greeting'), t('welcome.capabilities'), t('welcome.privacy')].join(' ');
-    await context.sendActivity(renderMessage(context.activity.channelId, text));
+    // The turn's language is already settled (prepareTurn), so the welcome uses the same translator.
+    await context.sendActivity(
+      composed(context, [['welcome.greeting'], ['welcome.capabilities'], ['welcome.privacy']]),
+    );
     session.welcomed = true;
   }
 
