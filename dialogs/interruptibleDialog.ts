@@ -9,7 +9,8 @@ import {
   type DialogTurnResult,
 } from 'botbuilder-dialogs';
 import { languageSwitchedThisTurn } from '../src/bot/language';
-import { relocalizePrompt, say } from '../src/bot/text';
+import { LANGS } from '../src/i18n';
+import { message, relocalizePrompt, say, tr } from '../src/bot/text';
 import { turnUnderstanding } from '../src/bot/turn';
 import type { DialogDeps } from './dialogDeps';
 import { answerQuestion, isQuestionIntent, ruleParams, sayHumanHelp } from './answers';
@@ -160,6 +161,21 @@ export abstract class InterruptibleDialog extends ComponentDialog {
       case 'human':
         await sayHumanHelp(ctx);
         await innerDc.repromptDialog();
+        return Dialog.EndOfTurn;
+      case 'switch-language':
+        // "språk"/"language" without naming one: offer the three; tapping one is an explicit switch, and
+        // the pending question is asked again in that language. Answering the question instead also works.
+        await ctx.sendActivity(
+          message(
+            ctx,
+            'language.choose',
+            {},
+            LANGS.map((lang) => ({
+              title: tr(ctx, `language.names.${lang}`),
+              value: tr(ctx, `language.names.${lang}`),
+            })),
+          ),
+        );
         return Dialog.EndOfTurn;
       default:
         break;

@@ -247,6 +247,26 @@ describe('MainDialog through the bot', () => {
       expect(await say(bot, 'no')).toEqual([t(bot, 'en', 'order.appGuideLater'), t(bot, 'en', 'menu.again')]);
     });
 
+    it('"språk" offers the three languages; picking one re-asks the pending question in it', async () => {
+      const bot = await startTestBot();
+      await startOrder(bot);
+      const offer = await send(bot, 'språk');
+      expect(offer.map((a) => a.text)).toEqual([t(bot, 'nb', 'language.choose')]);
+      expect(offer[0].suggestedActions?.actions.map((a) => a.title)).toEqual([
+        'Bokmål',
+        'Nynorsk',
+        'English',
+      ]);
+      expect(await say(bot, 'Nynorsk')).toEqual([
+        t(bot, 'nn', 'language.switched'),
+        t(bot, 'nn', 'nationalId.ask'),
+      ]);
+      expect(await say(bot, PEOPLE.adultPlain)).toEqual([
+        'Takk. Eg har nummeret som sluttar på 36.',
+        t(bot, 'nn', 'phone.ask'),
+      ]);
+    });
+
     it('"slett samtalen" deletes everything the bot holds', async () => {
       const bot = await startTestBot();
       await startOrder(bot);

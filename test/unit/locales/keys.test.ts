@@ -234,6 +234,7 @@ const DYNAMIC: Record<string, readonly string[] | 'optional'> = {
   answers: QUESTION_INTENTS,
   'letter.topics': LETTER_TOPICS,
   'menu.items': menuItems(),
+  'language.names': LANGS,
   help: 'optional',
 };
 
