@@ -7,7 +7,7 @@ import { CODE_POLICY, LETTER_POLICY, SUPPORT } from '../src/rules';
  * by every flow (a question asked mid-flow, after which the flow resumes). Every number in them comes
  * from the rules module; the words come from the locale files.
  */
-const QUESTION_INTENTS = [
+export const QUESTION_INTENTS = [
   'letter-delivery-time',
   'letter-not-arrived',
   'letter-expired',

@@ -7,7 +7,7 @@ import { foldToGsm7, renderMessage } from '../../../src/bot/render';
 import type { LetterStatus, NationalIdFailure, OrderDecision, OrderOutcome } from '../../../src/rules';
 import type { PhoneFailure } from '../../../src/verification/phone';
 import { INTENTS } from '../../../src/understanding';
-import { isQuestionIntent, type QuestionIntent } from '../../../dialogs/answers';
+import { QUESTION_INTENTS, isQuestionIntent } from '../../../dialogs/answers';
 import { LETTER_TOPICS } from '../../../dialogs/letterQuestionsDialog';
 
 /**
@@ -203,18 +203,6 @@ const OUTCOMES = every<OrderOutcome>()(['can-order', 'too-young', 'has-minid', '
 type AddressKind = Extract<OrderDecision, { outcome: 'can-order' }>['address'];
 const ADDRESS_KINDS = every<AddressKind>()(['postal', 'residential']);
 const LETTER_PHASES = every<LetterStatus['phase']>()(['on-the-way', 'overdue', 'expired', 'future']);
-const QUESTION_INTENTS = every<QuestionIntent>()([
-  'letter-delivery-time',
-  'letter-not-arrived',
-  'letter-expired',
-  'address',
-  'care-of',
-  'abroad',
-  'no-sms',
-  'age',
-  'already-have-minid',
-  'password-help',
-]);
 
 /** The menu items, read from the dialog (the list is file-local there). */
 function menuItems(): string[] {
