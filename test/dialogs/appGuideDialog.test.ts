@@ -1,5 +1,6 @@
 import { DialogTurnStatus } from 'botbuilder-dialogs';
 import { AppGuideDialog } from '../../dialogs/appGuideDialog';
+import { ruleParams } from '../../dialogs/answers';
 import { DialogDriver, loadShared, makeDeps, text, type Shared } from './support';
 
 let shared: Shared;
@@ -89,7 +90,7 @@ describe('AppGuideDialog', () => {
   it('answers a password question mid-guide without asking for one, and goes on', async () => {
     const driver = await begin();
     const replies = await driver.send('hvilke krav er det til passordet?');
-    expect(replies[0]).toBe(text(shared, 'nb', 'answers.password-help'));
+    expect(replies[0]).toBe(text(shared, 'nb', 'answers.password-help', ruleParams()));
     expect(replies[0]).toContain('jeg kommer aldri til å spørre om det');
     expect(replies.at(-1)).toMatch(/^Steg 1 av 8:/);
     expect(await driver.say('neste')).toMatch(/^Steg 2 av 8:/);
