@@ -4,6 +4,7 @@ import type { Logger } from '../logging';
 import { pseudonymize } from '../privacy/redact';
 import { SUPPORT } from '../rules';
 import { renderMessage } from './render';
+import { DIALOG_STATE_PROPERTY } from './session';
 import { turnLang } from './turn';
 
 /**
@@ -31,7 +32,7 @@ export function createTurnErrorHandler(deps: {
       await context.sendActivity(
         renderMessage(context.activity.channelId, t('errors.apology', { phone: SUPPORT.phone })),
       );
-      const dialogState = deps.conversationState.createProperty('dialogState');
+      const dialogState = deps.conversationState.createProperty(DIALOG_STATE_PROPERTY);
       await dialogState.delete(context);
       await deps.conversationState.saveChanges(context, true);
     } catch (inner) {

@@ -11,11 +11,10 @@ import { langToLocale } from '../i18n';
 import type { Clock } from '../clock';
 import type { Logger } from '../logging';
 import { pseudonymize } from '../privacy/redact';
-import type { SessionState } from './session';
+import { DIALOG_STATE_PROPERTY, SESSION_PROPERTY, type SessionState } from './session';
 import { setTurnLanguage, setTurnUnderstanding, type TurnUnderstanding } from './turn';
 import type { LanguageResolver } from './language';
-import { renderMessage } from './render';
-import { composed } from './text';
+import { composed, say } from './text';
 
 export interface MinIdBotDeps {
   conversationState: BotState;
@@ -41,8 +40,8 @@ export class MinIdBot extends ActivityHandler {
 
   constructor(private readonly deps: MinIdBotDeps) {
     super();
-    this.session = deps.conversationState.createProperty<SessionState>('session');
-    this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
+    this.session = deps.conversationState.createProperty<SessionState>(SESSION_PROPERTY);
+    this.dialogState = deps.conversationState.createProperty<DialogState>(DIALOG_STATE_PROPERTY);
     this.dialogs = new DialogSet(this.dialogState);
     this.dialogs.add(deps.mainDialog);
 
@@ -113,7 +112,7 @@ export class MinIdBot extends ActivityHandler {
       session.lastSeenAt = now.toISOString();
       if (timedOut) {
         session.welcomed = true;
-        await context.sendActivity(renderMessage(context.activity.channelId, t('session.timedOut')));
+        await say(context, 'session.timedOut');
       }
     }
     await this.session.set(context, session);
