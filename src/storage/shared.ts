@@ -25,7 +25,12 @@ export interface SharedStore {
    * Adds `member` to the set at `key` unless that would make it larger than `limit`; a member already in
    * the set is always allowed. The set's TTL is (re)set to `ttlMs`.
    */
-  addToSet(key: string, member: string, limit: number, ttlMs: number): Promise<{ allowed: boolean; size: number }>;
+  addToSet(
+    key: string,
+    member: string,
+    limit: number,
+    ttlMs: number,
+  ): Promise<{ allowed: boolean; size: number }>;
   /** Plain value with a TTL. */
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string, ttlMs: number): Promise<void>;
