@@ -70,6 +70,12 @@ export const configSchema = z.object({
     .default('')
     .refine((v) => v === '' || v.length >= 16, { error: 'must be empty or at least 16 characters' })
     .describe('HMAC key for pseudonymous ids and code hashes; empty = random per process.'),
+  TURN_WAIT_MS: int(8000, 100, 60_000).describe(
+    'How long a message waits for the same conversation\'s previous turn before "one moment" is answered.',
+  ),
+  TURN_LOCK_TTL_MS: int(30_000, 1000, 600_000).describe(
+    'Lifetime of a turn lock whose holder died without releasing it.',
+  ),
   SANDBOX_ENDPOINTS: bool(true).describe('Expose GET /sandbox/sms (only ever with the sandbox backend).'),
 });
 

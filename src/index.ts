@@ -20,6 +20,10 @@ import { OneTimeCodes } from './verification/codes';
 import { IntentRecognizer, detectLanguage, parseLanguageSwitch } from './understanding';
 import { LanguageResolver } from './bot/language';
 import { MinIdBot } from './bot/minidBot';
+import { TurnSerializer } from './bot/turnSerializer';
+import { MemorySharedStore } from './storage/memoryShared';
+import type { SharedStore } from './storage/shared';
+import { SharedStoreTurnLock } from './storage/turnLock';
 import { createTurnErrorHandler } from './bot/errors';
 import { createServer, listen, close } from './server';
 import { MainDialog } from '../dialogs/mainDialog';
@@ -29,6 +33,8 @@ import { promptDefaults } from '../dialogs/prompts';
 export interface AppOverrides {
   clock?: Clock;
   storage?: Storage;
+  /** The shared store (locks; later limits and sandbox services); a MemorySharedStore by default. */
+  shared?: SharedStore;
   logDestination?: DestinationStream;
 }
 
@@ -70,6 +76,7 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
   const sms = new SandboxSmsGateway({ now: clock });
   const codes = new OneTimeCodes({ now: clock, secret: privacySecret });
 
+  const shared = overrides.shared ?? new MemorySharedStore();
   const conversationState = new ConversationState(overrides.storage ?? new MemoryStorage());
   const mainDialog = new MainDialog(
     { clock, minid, sms, codes, logger, acceptSynthetic: config.ACCEPT_SYNTHETIC_IDS, conversationState },
@@ -89,6 +96,12 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
     understand: (text) => recognizer.understand(text),
     idleTimeoutMinutes: config.IDLE_TIMEOUT_MINUTES,
     privacySecret,
+    serializer: new TurnSerializer({
+      lock: new SharedStoreTurnLock(shared),
+      lockTtlMs: config.TURN_LOCK_TTL_MS,
+      waitMs: config.TURN_WAIT_MS,
+      onReleaseError: (err) => logger.warn({ err }, 'turn lock release failed; it expires by its TTL'),
+    }),
   });
   return { bot, conversationState, i18n, logger, minid, sms, clock, privacySecret };
 }

@@ -15,6 +15,7 @@ import { DIALOG_STATE_PROPERTY, SESSION_PROPERTY, type SessionState } from './se
 import { setTurnLanguage, setTurnUnderstanding, type TurnUnderstanding } from './turn';
 import type { LanguageResolver } from './language';
 import { composed, say } from './text';
+import type { TurnSerializer } from './turnSerializer';
 
 export interface MinIdBotDeps {
   conversationState: BotState;
@@ -27,6 +28,8 @@ export interface MinIdBotDeps {
   understand: (text: string) => Promise<TurnUnderstanding>;
   idleTimeoutMinutes: number;
   privacySecret: string;
+  /** One turn at a time per conversation, across instances. */
+  serializer: TurnSerializer;
 }
 
 /**
@@ -65,8 +68,34 @@ export class MinIdBot extends ActivityHandler {
     });
   }
 
-  /** Runs the turn and always saves state, also when a handler throws (the error handler runs after). */
+  /**
+   * Runs the turn once the conversation's earlier turns are done (see TurnSerializer); a turn that waits
+   * too long is told kindly to send its message again, without touching state.
+   */
   async run(context: TurnContext): Promise<void> {
+    const a = context.activity;
+    const key = `turn:${pseudonymize(`${a.channelId ?? ''}|${a.conversation?.id ?? ''}`, this.deps.privacySecret)}`;
+    await this.deps.serializer.run(
+      key,
+      () => this.runTurn(context),
+      () => this.busy(context),
+    );
+  }
+
+  /** The answer to a turn that could not get its turn in time: no state is read or written. */
+  private async busy(context: TurnContext): Promise<void> {
+    if (context.activity.type !== ActivityTypes.Message) return;
+    const lang = await this.deps.language.resolve(context, {});
+    setTurnLanguage(context, lang, this.deps.i18n.getFixedT(lang));
+    await say(context, 'session.busy');
+    this.deps.logger.info(
+      { conversation: pseudonymize(context.activity.conversation?.id, this.deps.privacySecret) },
+      "turn busy: the conversation's previous turn is still running",
+    );
+  }
+
+  /** Runs the turn and always saves state, also when a handler throws (the error handler runs after). */
+  private async runTurn(context: TurnContext): Promise<void> {
     const started = Date.now();
     await this.prepareTurn(context);
     try {

@@ -1,0 +1,125 @@
+/**
+ * Ordinary delivery (replies POSTed to the channel's serviceUrl, as Web Chat and Teams do) lets turns of
+ * one conversation overlap. The probe saw each overwrite the other's state: 300 codes posted at once gave
+ * 299 "2 tries left" and one "code is right", and two quick messages got contradictory answers every
+ * time. These tests post the same loads against the real server and a stub channel on loopback.
+ */
+import { buildApp, type App } from '../../src/index';
+import { loadConfig } from '../../src/config';
+import { close, listen } from '../../src/server';
+import { REFERENCE_NOW } from '../support/harness';
+import { personId } from '../transcripts/format';
+import { conversationId, localeText, startConnectorStub, type ConnectorStub } from './support';
+
+const PHONE = '+4741234567';
+
+let app: App;
+let base: string;
+let channel: ConnectorStub;
+let counter = 0;
+
+beforeAll(async () => {
+  channel = await startConnectorStub();
+  app = await buildApp(
+    loadConfig({
+      FIXED_NOW: REFERENCE_NOW,
+      LOG_LEVEL: 'silent',
+      PRIVACY_SECRET: 'concurrency-secret-0123456789',
+    }),
+  );
+  base = `http://127.0.0.1:${await listen(app.server, 0, '127.0.0.1')}`;
+});
+
+afterAll(async () => {
+  await close(app.server);
+  await channel.close();
+});
+
+/** Posts one message with ordinary delivery; resolves with its id once the server has answered 200. */
+async function post(conversation: string, text: string, locale = 'nb-NO'): Promise<string> {
+  counter += 1;
+  const id = `act-${counter}`;
+  const res = await fetch(`${base}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      type: 'message',
+      id,
+      text,
+      locale,
+      channelId: 'webchat',
+      serviceUrl: channel.url,
+      from: { id: `user-${conversation}` },
+      recipient: { id: 'bot' },
+      conversation: { id: conversation },
+    }),
+  });
+  expect(res.status).toBeLessThan(300);
+  await res.arrayBuffer();
+  return id;
+}
+
+/** The bot's replies to one activity, in the order the channel received them. */
+function repliesTo(activityId: string): string[] {
+  return channel.posts.filter((p) => p.activityId === activityId).map((p) => String(p.body.text ?? ''));
+}
+
+function postsOf(conversation: string) {
+  return channel.posts.filter((p) => p.conversationId === conversation);
+}
+
+describe('one turn at a time per conversation', () => {
+  it('100 pairs of simultaneous messages: each answered once, the answers not interleaved, no state lost', async () => {
+    const english = localeText('en', 'language.switched');
+    const nynorsk = localeText('nn', 'language.switched');
+    const chooseIn = { en: localeText('en', 'language.choose'), nn: localeText('nn', 'language.choose') };
+    const conversations = Array.from({ length: 100 }, () => conversationId('pair'));
+    await Promise.all(conversations.map((c) => post(c, 'hei')));
+    const pairs = await Promise.all(
+      conversations.map(async (c) => {
+        const [toEnglish, toNynorsk] = await Promise.all([post(c, 'English please'), post(c, 'på nynorsk')]);
+        return { c, toEnglish, toNynorsk };
+      }),
+    );
+    for (const { c, toEnglish, toNynorsk } of pairs) {
+      expect(repliesTo(toEnglish).join(' ')).toContain(english);
+      expect(repliesTo(toNynorsk).join(' ')).toContain(nynorsk);
+      // The replies of one turn all come before those of the other: the turns did not overlap.
+      const order = postsOf(c)
+        .map((p) => p.activityId)
+        .filter((id) => id === toEnglish || id === toNynorsk);
+      const firstOther = order.findIndex((id) => id !== order[0]);
+      expect(order.slice(firstOther).every((id) => id !== order[0])).toBe(true);
+      // The language the last turn set is the one the conversation keeps: its save was not overwritten.
+      const last = order.at(-1) === toEnglish ? 'en' : 'nn';
+      const next = await post(c, 'språk');
+      expect(repliesTo(next).join(' ')).toContain(chooseIn[last]);
+    }
+  });
+
+  it('300 codes posted at once: at most 3 are counted and the attempt stays locked', async () => {
+    const c = conversationId('race');
+    await post(c, 'hei');
+    await post(c, '1');
+    await post(c, personId('adult-plain'));
+    await post(c, '412 34 567');
+    const outbox = await app.sms.messagesTo(PHONE);
+    const right = /(?<!\d)(\d{6})(?!\d)/.exec(outbox.at(-1)?.text ?? '')?.[1];
+    if (!right) throw new Error('no code in the sandbox outbox');
+    const wrong = (i: number) => String((Number(right) + 1 + i) % 1_000_000).padStart(6, '0');
+    const codes = Array.from({ length: 300 }, (_, i) => (i === 150 ? right : wrong(i)));
+    const ids = await Promise.all(codes.map((code) => post(c, code)));
+
+    const answers = ids.map((id) => repliesTo(id).join(' '));
+    // Every request was answered, exactly once each (one reply activity set per turn).
+    for (const id of ids) expect(repliesTo(id).length).toBeGreaterThan(0);
+    const prefix = (key: string) => localeText('nb', key).split('{{')[0];
+    const wrongAnswers = answers.filter((a) => a.includes(prefix('code.wrong_other')));
+    const locked = answers.filter((a) => a.includes(prefix('code.locked')));
+    const verified = answers.filter((a) => a.includes(localeText('nb', 'code.verified')));
+    // Three tries in all: "2 left", "1 left", then the lock (or the right code among the first three).
+    expect(wrongAnswers.length + verified.length).toBeLessThanOrEqual(3);
+    expect(verified.length + locked.length).toBe(1);
+    expect(wrongAnswers.length).toBeLessThanOrEqual(2);
+  }, 60_000);
+});
