@@ -39,6 +39,11 @@ export const configSchema = z.object({
     .default('')
     .describe('Bot Framework app type; empty with an empty app id.'),
   MicrosoftAppTenantId: z.string().default('').describe('Azure AD tenant id for SingleTenant/MSI bots.'),
+  HOST: z
+    .string()
+    .default('')
+    .refine((v) => v === '' || /^[0-9a-fA-F.:]+$|^[a-zA-Z0-9.-]+$/.test(v), { error: 'must be an address' })
+    .describe('Address to listen on; empty = 127.0.0.1 without an app id (local mode), 0.0.0.0 with one.'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
@@ -118,7 +123,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...raw,
     FIXED_NOW: raw.FIXED_NOW || undefined,
     ACCEPT_SYNTHETIC_IDS: raw.ACCEPT_SYNTHETIC_IDS === '' ? sandbox : raw.ACCEPT_SYNTHETIC_IDS === 'true',
-    SANDBOX_ENDPOINTS: raw.SANDBOX_ENDPOINTS && sandbox,
+    // With Bot Framework auth on, the bot faces the internet: the unauthenticated outbox is never served.
+    SANDBOX_ENDPOINTS: raw.SANDBOX_ENDPOINTS && sandbox && !raw.MicrosoftAppId,
+    HOST: raw.HOST || (raw.MicrosoftAppId ? '0.0.0.0' : '127.0.0.1'),
   };
 }
 

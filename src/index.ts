@@ -148,6 +148,16 @@ function routeConsoleThroughLogger(logger: Logger): void {
   /* eslint-enable no-console */
 }
 
+/**
+ * A stray error (an 'error' event nobody listens to, a rejected promise nobody awaits) must not take the
+ * bot down for every other user: it is logged, redacted, and the process keeps serving. Each request
+ * already has its own handling; what lands here is a bug to fix, not a reason to stop.
+ */
+function guardProcess(logger: Logger): void {
+  process.on('uncaughtException', (err) => logger.error({ err }, 'uncaught exception; still serving'));
+  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection; still serving'));
+}
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -161,10 +171,12 @@ async function main(): Promise<void> {
   }
   const app = await buildApp(config);
   routeConsoleThroughLogger(app.logger);
-  const port = await listen(app.server, config.PORT);
+  guardProcess(app.logger);
+  const port = await listen(app.server, config.PORT, config.HOST);
   app.logger.info(
     {
       port,
+      host: config.HOST,
       backend: config.MINID_BACKEND,
       fixedNow: config.FIXED_NOW ?? null,
       auth: Boolean(config.MicrosoftAppId),

@@ -23,7 +23,10 @@ const REDACT_PATHS = [
   ...SENSITIVE_KEYS,
   ...SENSITIVE_KEYS.map((k) => `*.${k}`),
   ...SENSITIVE_KEYS.map((k) => `*.*.${k}`),
-  'req.headers.authorization',
+  // Whole header sets: they carry Authorization and cookies; a logged request never shows them.
+  'headers',
+  '*.headers',
+  '*.*.headers',
 ];
 
 function serializeError(err: unknown): unknown {

@@ -2,6 +2,7 @@ import restify, { type Request, type Response, type Server } from 'restify';
 import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { Logger } from './logging';
 import type { SandboxSmsGateway } from './sms/sandbox';
+import { ACTIVITY_BODY_LIMITS, BadRequestBodyError, parseActivity, readJsonBody } from './http/body';
 
 export interface ServerDeps {
   adapter: CloudAdapter;
@@ -15,19 +16,40 @@ export interface ServerDeps {
 
 /** Routes only: /api/messages, /healthz, /readyz and, in the sandbox, /sandbox/sms. */
 export function createServer(deps: ServerDeps): Server {
-  const server = restify.createServer({ name: 'minid-helpline-bot', handleUncaughtExceptions: false });
+  const server = restify.createServer({
+    name: 'minid-helpline-bot',
+    handleUncaughtExceptions: false,
+    // restify's own logger would print whole requests (headers, bodies) past our redaction. restify 11
+    // logs through pino; its typings still describe the bunyan logger of older versions.
+    log: deps.logger.child({ source: 'restify' }) as unknown as restify.ServerOptions['log'],
+  });
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 256 * 1024 }));
+  // No bodyParser: bodies are read by src/http/body.ts (no gzip, no multipart, a hard byte limit).
+
+  // A malformed request line or header must not reach a handler, nor be logged as sent.
+  server.server.on('clientError', (_err: Error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
 
   server.post('/api/messages', async (req: Request, res: Response) => {
+    try {
+      req.body = parseActivity(await readJsonBody(req, ACTIVITY_BODY_LIMITS));
+    } catch (err) {
+      if (!(err instanceof BadRequestBodyError)) throw err;
+      deps.logger.warn({ status: err.status, reason: err.message }, 'refused request body');
+      // A body left unread (too large, wrong type) would keep the socket busy: close it after answering.
+      res.setHeader('connection', 'close');
+      res.send(err.status, { error: err.message });
+      return;
+    }
     // CloudAdapter answers 200/202 itself, and for deliveryMode "expectReplies" returns the replies in the body.
-    // It validates the activity before its own error handling, so a malformed one throws out of process():
-    // that is the client's error (400), and its message (zod's, the adapter's) is not for the client.
+    // Anything it still refuses is the client's error (400); its message is not for the client.
     try {
       await deps.adapter.process(req, res, (context) => deps.bot.run(context));
     } catch (err) {
       deps.logger.warn({ err }, 'malformed activity');
-      if (!res.headersSent) res.send(400, { error: 'the body must be a Bot Framework activity with a type' });
+      if (!res.headersSent) res.send(400, { error: 'the body must be a Bot Framework activity' });
     }
   });
 

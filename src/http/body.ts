@@ -1,0 +1,158 @@
+import type { IncomingMessage } from 'node:http';
+import { z } from 'zod';
+
+/**
+ * Reading request bodies at the edge, by hand instead of restify's bodyParser: that parser inflates gzip
+ * after its size check (a 255 KB bomb became 250 MB), lets a corrupt gzip stream throw out of the request
+ * and kill the process, and writes multipart file parts to /tmp. Here a body is identity-encoded JSON,
+ * read up to a byte limit, parsed, and checked for depth and size before anyone looks at it.
+ */
+
+/** A body the edge refuses; `status` and `message` are safe to send (fixed text, nothing echoed). */
+export class BadRequestBodyError extends Error {
+  constructor(
+    public readonly status: 400 | 413 | 415,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BadRequestBodyError';
+  }
+}
+
+/** Limits of {@link readJsonBody}. */
+export interface BodyLimits {
+  maxBytes: number;
+  maxDepth: number;
+  /** Objects, arrays and values in all: a flat 200 KB array of numbers is as hostile as deep nesting. */
+  maxNodes: number;
+}
+
+export const ACTIVITY_BODY_LIMITS: BodyLimits = { maxBytes: 256 * 1024, maxDepth: 32, maxNodes: 20_000 };
+
+/** Reads and parses a JSON body; throws BadRequestBodyError with the status to answer. */
+export async function readJsonBody(req: IncomingMessage, limits: BodyLimits): Promise<unknown> {
+  const encoding = String(req.headers['content-encoding'] ?? 'identity')
+    .trim()
+    .toLowerCase();
+  if (encoding !== 'identity' && encoding !== '') {
+    throw new BadRequestBodyError(415, 'content-encoding is not accepted; send the body uncompressed');
+  }
+  const type = String(req.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
+  if (type !== 'application/json') {
+    throw new BadRequestBodyError(415, 'the body must be application/json');
+  }
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limits.maxBytes) {
+    throw new BadRequestBodyError(413, 'the body is too large');
+  }
+  const text = await readLimited(req, limits.maxBytes);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new BadRequestBodyError(400, 'the body is not valid JSON');
+  }
+  checkShape(parsed, limits);
+  return parsed;
+}
+
+function readLimited(req: IncomingMessage, maxBytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (err?: BadRequestBodyError) => {
+      if (done) return;
+      done = true;
+      req.off('data', onData);
+      if (err) {
+        // Stop reading the rest; the caller answers and the socket is closed after the answer.
+        req.pause();
+        reject(err);
+      } else {
+        resolve(Buffer.concat(chunks).toString('utf8'));
+      }
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) finish(new BadRequestBodyError(413, 'the body is too large'));
+      else chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => finish());
+    req.once('error', () => finish(new BadRequestBodyError(400, 'the body could not be read')));
+  });
+}
+
+/** Depth and node count, iteratively (a recursive walk of hostile nesting is itself a stack risk). */
+function checkShape(value: unknown, limits: BodyLimits): void {
+  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+  let nodes = 0;
+  while (stack.length) {
+    const { value: current, depth } = stack.pop()!;
+    nodes += 1;
+    if (nodes > limits.maxNodes) throw new BadRequestBodyError(400, 'the body has too many values');
+    if (current !== null && typeof current === 'object') {
+      if (depth >= limits.maxDepth) throw new BadRequestBodyError(400, 'the body is nested too deeply');
+      for (const child of Object.values(current)) stack.push({ value: child, depth: depth + 1 });
+    }
+  }
+}
+
+const id = z.string().min(1).max(512);
+const account = z.looseObject({
+  id,
+  name: z.string().max(256).optional(),
+  role: z.string().max(64).optional(),
+});
+
+/**
+ * The fields of an activity the bot and botbuilder read, with their types and sizes. Everything else is
+ * passed through untouched (channels add their own fields), but a number where botbuilder expects a
+ * string would otherwise reach it and come back as a 500 with its internal message.
+ */
+export const activitySchema = z.looseObject({
+  type: z.string().min(1).max(64),
+  id: z.string().max(512).optional(),
+  text: z
+    .string()
+    .max(8 * 1024)
+    .optional(),
+  locale: z.string().max(32).optional(),
+  channelId: z.string().min(1).max(64),
+  serviceUrl: z.url({ protocol: /^https?$/ }).max(2048),
+  timestamp: z.string().max(64).optional(),
+  deliveryMode: z.string().max(32).optional(),
+  conversation: z.looseObject({ id, name: z.string().max(256).optional() }),
+  from: account,
+  recipient: account.optional(),
+  replyToId: z.string().max(512).optional(),
+  membersAdded: z.array(account).max(50).optional(),
+  membersRemoved: z.array(account).max(50).optional(),
+  entities: z
+    .array(z.looseObject({ type: z.string().max(128) }))
+    .max(20)
+    .optional(),
+  attachments: z
+    .array(z.looseObject({ contentType: z.string().max(256) }))
+    .max(10)
+    .optional(),
+  name: z.string().max(256).optional(),
+  channelData: z.record(z.string(), z.unknown()).optional(),
+  value: z.unknown().optional(),
+});
+
+/** Parses a request body as an activity; throws BadRequestBodyError(400) with a fixed message. */
+export function parseActivity(body: unknown): z.output<typeof activitySchema> {
+  const result = activitySchema.safeParse(body);
+  if (!result.success) {
+    throw new BadRequestBodyError(
+      400,
+      'the body must be a Bot Framework activity (type, channelId, serviceUrl, conversation.id, from.id)',
+    );
+  }
+  return result.data;
+}
