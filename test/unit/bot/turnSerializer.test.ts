@@ -84,7 +84,11 @@ describe('TurnSerializer', () => {
     expect(await third).toBe('busy');
     expect(await slow).toBe('slow');
     expect(events).toEqual(['told to wait', 'slow done']);
-    const afterwards = await serializer.run('conv', async () => 'ran', async () => 'busy');
+    const afterwards = await serializer.run(
+      'conv',
+      async () => 'ran',
+      async () => 'busy',
+    );
     expect(afterwards).toBe('ran');
   });
 
@@ -115,7 +119,11 @@ describe('TurnSerializer', () => {
       },
       async () => 'busy',
     );
-    const next = serializer.run('conv', async () => 'next', async () => 'busy');
+    const next = serializer.run(
+      'conv',
+      async () => 'next',
+      async () => 'busy',
+    );
     await expect(failing).rejects.toThrow('boom');
     expect(await next).toBe('next');
     expect(released).toEqual(['conv', 'conv']);
@@ -134,7 +142,13 @@ describe('TurnSerializer', () => {
       waitMs: 1000,
       onReleaseError: (err) => reported.push(err),
     });
-    expect(await serializer.run('conv', async () => 'done', async () => 'busy')).toBe('done');
+    expect(
+      await serializer.run(
+        'conv',
+        async () => 'done',
+        async () => 'busy',
+      ),
+    ).toBe('done');
     expect(reported).toHaveLength(1);
   });
 });
