@@ -16,6 +16,8 @@ import { createLogger, type Logger } from './logging';
 import { createI18n } from './i18n';
 import { SandboxMinIdService } from './minid/sandbox';
 import { SandboxSmsGateway } from './sms/sandbox';
+import { MemorySharedStore } from './storage/memoryShared';
+import type { SharedStore } from './storage/shared';
 import { OneTimeCodes } from './verification/codes';
 import { IntentRecognizer, detectLanguage, parseLanguageSwitch } from './understanding';
 import { LanguageResolver } from './bot/language';
@@ -30,6 +32,8 @@ export interface AppOverrides {
   clock?: Clock;
   storage?: Storage;
   logDestination?: DestinationStream;
+  /** The shared store; tests pass one store to two builds to act as two instances. */
+  shared?: SharedStore;
 }
 
 export interface App {
@@ -38,6 +42,8 @@ export interface App {
   logger: Logger;
   minid: SandboxMinIdService;
   sms: SandboxSmsGateway;
+  /** The store every instance shares (the sandbox register's orders, the SMS outbox). */
+  shared: SharedStore;
   clock: Clock;
 }
 
@@ -48,6 +54,8 @@ export interface Bot {
   logger: Logger;
   minid: SandboxMinIdService;
   sms: SandboxSmsGateway;
+  /** The store every instance shares (the sandbox register's orders, the SMS outbox). */
+  shared: SharedStore;
   clock: Clock;
   privacySecret: string;
 }
@@ -66,8 +74,12 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
 
   const i18n = await createI18n();
   const recognizer = await IntentRecognizer.create();
-  const minid = SandboxMinIdService.fromBundledPopulation();
-  const sms = new SandboxSmsGateway({ now: clock });
+  // One store for everything a user's next turn may need, so it can be served by any instance. The
+  // same secret keys it on every instance: with PRIVACY_SECRET unset each process draws its own and
+  // instances sharing one store would not find each other's entries.
+  const shared = overrides.shared ?? new MemorySharedStore();
+  const minid = SandboxMinIdService.fromBundledPopulation({ store: shared, secret: privacySecret });
+  const sms = new SandboxSmsGateway({ now: clock, store: shared, secret: privacySecret });
   const codes = new OneTimeCodes({ now: clock, secret: privacySecret });
 
   const conversationState = new ConversationState(overrides.storage ?? new MemoryStorage());
@@ -90,7 +102,7 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
     idleTimeoutMinutes: config.IDLE_TIMEOUT_MINUTES,
     privacySecret,
   });
-  return { bot, conversationState, i18n, logger, minid, sms, clock, privacySecret };
+  return { bot, conversationState, i18n, logger, minid, sms, shared, clock, privacySecret };
 }
 
 /** The turn error handler for any adapter (the CloudAdapter here, a TestAdapter in tests). */
@@ -120,7 +132,15 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     isReady: () => built.minid.isReady(),
     sandboxSms: config.SANDBOX_ENDPOINTS ? built.sms : undefined,
   });
-  return { config, server, logger: built.logger, minid: built.minid, sms: built.sms, clock: built.clock };
+  return {
+    config,
+    server,
+    logger: built.logger,
+    minid: built.minid,
+    sms: built.sms,
+    shared: built.shared,
+    clock: built.clock,
+  };
 }
 
 /**
@@ -160,7 +180,9 @@ async function main(): Promise<void> {
   );
   const shutdown = (signal: string) => {
     app.logger.info({ signal }, 'shutting down');
-    void close(app.server).then(() => process.exit(0));
+    void close(app.server)
+      .then(() => app.shared.close())
+      .then(() => process.exit(0));
     // In-flight turns get a moment; a stuck connection must not keep the process alive forever.
     setTimeout(() => process.exit(0), 5000).unref();
   };
