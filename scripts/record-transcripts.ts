@@ -14,6 +14,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   LANGS,
+  TEST_PHONE,
   clearDigitsProblem,
   listTranscriptFiles,
   transcriptId,
@@ -43,7 +44,8 @@ async function record(scenario: ResolvedScenario): Promise<{ transcript?: Transc
       `${run.errors.length} turn error(s): ${run.errors.map((e) => (e as Error)?.name).join(', ')}`,
     );
   }
-  const sms = run.bot.built.sms.messages().map((m) => m.text);
+  // The transcripts type one mobile only (TEST_PHONE), so its outbox holds every code sent.
+  const sms = (await run.bot.built.sms.messagesTo(TEST_PHONE.e164)).map((m) => m.text);
   const secrets = [...seededSecrets(), ...codeSecrets([...codesIn(sms), ...run.typedCodes])];
   run.turns.forEach((turn, i) => {
     for (const reply of turn.bot) {

@@ -16,6 +16,8 @@ import { createLogger, type Logger } from './logging';
 import { createI18n } from './i18n';
 import { SandboxMinIdService } from './minid/sandbox';
 import { SandboxSmsGateway } from './sms/sandbox';
+import { MemorySharedStore } from './storage/memoryShared';
+import type { SharedStore } from './storage/shared';
 import { OneTimeCodes } from './verification/codes';
 import { IntentRecognizer, detectLanguage, parseLanguageSwitch } from './understanding';
 import { LanguageResolver } from './bot/language';
@@ -36,6 +38,8 @@ export interface AppOverrides {
   /** The shared store (locks; later limits and sandbox services); a MemorySharedStore by default. */
   shared?: SharedStore;
   logDestination?: DestinationStream;
+  /** The shared store; tests pass one store to two builds to act as two instances. */
+  shared?: SharedStore;
 }
 
 export interface App {
@@ -44,6 +48,8 @@ export interface App {
   logger: Logger;
   minid: SandboxMinIdService;
   sms: SandboxSmsGateway;
+  /** The store every instance shares (the sandbox register's orders, the SMS outbox). */
+  shared: SharedStore;
   clock: Clock;
 }
 
@@ -54,6 +60,8 @@ export interface Bot {
   logger: Logger;
   minid: SandboxMinIdService;
   sms: SandboxSmsGateway;
+  /** The store every instance shares (the sandbox register's orders, the SMS outbox). */
+  shared: SharedStore;
   clock: Clock;
   privacySecret: string;
 }
@@ -72,8 +80,12 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
 
   const i18n = await createI18n();
   const recognizer = await IntentRecognizer.create();
-  const minid = SandboxMinIdService.fromBundledPopulation();
-  const sms = new SandboxSmsGateway({ now: clock });
+  // One store for everything a user's next turn may need, so it can be served by any instance. The
+  // same secret keys it on every instance: with PRIVACY_SECRET unset each process draws its own and
+  // instances sharing one store would not find each other's entries.
+  const shared = overrides.shared ?? new MemorySharedStore();
+  const minid = SandboxMinIdService.fromBundledPopulation({ store: shared, secret: privacySecret });
+  const sms = new SandboxSmsGateway({ now: clock, store: shared, secret: privacySecret });
   const codes = new OneTimeCodes({ now: clock, secret: privacySecret });
 
   const shared = overrides.shared ?? new MemorySharedStore();
@@ -103,7 +115,7 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
       onReleaseError: (err) => logger.warn({ err }, 'turn lock release failed; it expires by its TTL'),
     }),
   });
-  return { bot, conversationState, i18n, logger, minid, sms, clock, privacySecret };
+  return { bot, conversationState, i18n, logger, minid, sms, shared, clock, privacySecret };
 }
 
 /** The turn error handler for any adapter (the CloudAdapter here, a TestAdapter in tests). */
@@ -133,7 +145,15 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     isReady: () => built.minid.isReady(),
     sandboxSms: config.SANDBOX_ENDPOINTS ? built.sms : undefined,
   });
-  return { config, server, logger: built.logger, minid: built.minid, sms: built.sms, clock: built.clock };
+  return {
+    config,
+    server,
+    logger: built.logger,
+    minid: built.minid,
+    sms: built.sms,
+    shared: built.shared,
+    clock: built.clock,
+  };
 }
 
 /**
@@ -185,7 +205,9 @@ async function main(): Promise<void> {
   );
   const shutdown = (signal: string) => {
     app.logger.info({ signal }, 'shutting down');
-    void close(app.server).then(() => process.exit(0));
+    void close(app.server)
+      .then(() => app.shared.close())
+      .then(() => process.exit(0));
     // In-flight turns get a moment; a stuck connection must not keep the process alive forever.
     setTimeout(() => process.exit(0), 5000).unref();
   };

@@ -77,7 +77,13 @@ export function createServer(deps: ServerDeps): Server {
         res.send(400, { error: 'query parameter "to" must be an E.164 number, e.g. +4741234567' });
         return;
       }
-      res.send(200, sms.messagesTo(to));
+      try {
+        res.send(200, await sms.messagesTo(to));
+      } catch (err) {
+        // The outbox lives in the shared store; when that is down the sandbox says so rather than a bare 500.
+        deps.logger.warn({ err }, 'sandbox outbox unavailable');
+        res.send(503, { error: 'the sandbox outbox is unavailable' });
+      }
     });
   }
 

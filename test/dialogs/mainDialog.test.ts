@@ -128,7 +128,7 @@ describe('MainDialog through the bot', () => {
       await startOrder(bot);
       expect((await say(bot, PEOPLE.adultPlain))[0]).toBe('Takk. Jeg har nummeret som slutter på 36.');
       expect((await say(bot, MOBILE.typed))[0]).toContain(MOBILE.masked);
-      const outcome = await say(bot, lastCode(bot, MOBILE.e164));
+      const outcome = await say(bot, await lastCode(bot, MOBILE.e164));
       expect(outcome[1]).toContain('rundt 8. desember 2026');
       expect(outcome[1]).toContain('gyldig til 23. januar 2027');
       expect(await say(bot, 'ja')).toEqual([
@@ -154,8 +154,8 @@ describe('MainDialog through the bot', () => {
       expect(await say(bot, 'send koden igjen')).toEqual([
         `Jeg har sendt en ny kode til ${MOBILE.masked}. Skriv koden fra SMS-en.`,
       ]);
-      expect(bot.built.sms.messagesTo(MOBILE.e164)).toHaveLength(2);
-      expect((await say(bot, lastCode(bot, MOBILE.e164)))[0]).toBe('Takk, koden er riktig.');
+      expect(await bot.built.sms.messagesTo(MOBILE.e164)).toHaveLength(2);
+      expect((await say(bot, await lastCode(bot, MOBILE.e164)))[0]).toBe('Takk, koden er riktig.');
     });
   });
 
@@ -233,8 +233,8 @@ describe('MainDialog through the bot', () => {
         `I've sent a code by SMS to ${MOBILE.masked}. It is valid for 10 minutes.`,
         'Type the code from the SMS.',
       ]);
-      expect(bot.built.sms.messagesTo(MOBILE.e164)[0].text).toMatch(/^Your code for ordering/);
-      const outcome = await say(bot, lastCode(bot, MOBILE.e164));
+      expect((await bot.built.sms.messagesTo(MOBILE.e164))[0].text).toMatch(/^Your code for ordering/);
+      const outcome = await say(bot, await lastCode(bot, MOBILE.e164));
       expect(outcome[0]).toBe('Thank you, the code is right.');
       // The number given in bokmål is the one ordered for: the c/o person's postal address is used.
       expect(outcome[1]).toBe(
@@ -313,7 +313,7 @@ describe('MainDialog through the bot', () => {
       ]);
       await say(bot, PEOPLE.adultPlain);
       await say(bot, MOBILE.typed);
-      const replies = await say(bot, lastCode(bot, MOBILE.e164));
+      const replies = await say(bot, await lastCode(bot, MOBILE.e164));
       expect(replies).toEqual([
         'Thank you, the code is right.',
         t(bot, 'en', 'errors.apology', { phone: SUPPORT.phone }),
@@ -335,7 +335,7 @@ describe('MainDialog through the bot', () => {
       await startOrder(bot);
       await say(bot, PEOPLE.adultPlain);
       await say(bot, MOBILE.typed);
-      const replies = await say(bot, lastCode(bot, MOBILE.e164));
+      const replies = await say(bot, await lastCode(bot, MOBILE.e164));
       expect(replies.at(-1)).toBe(t(bot, 'nb', 'errors.apology', { phone: SUPPORT.phone }));
       expect(await say(bot, 'hei')).toEqual([t(bot, 'nb', 'menu.ask')]);
     });

@@ -32,7 +32,7 @@ async function giveNumber(env: TestDeps, driver: DialogDriver): Promise<string> 
     `Jeg har sendt en kode på SMS til ${MOBILE.masked}. Den er gyldig i 10 minutter.`,
     'Skriv koden fra SMS-en.',
   ]);
-  return lastCode(env.sms, MOBILE.e164);
+  return await lastCode(env.sms, MOBILE.e164);
 }
 
 function expectNoFullPhone(driver: DialogDriver) {
@@ -45,9 +45,10 @@ describe('PhoneVerificationDialog', () => {
   it('sends a code to the number in E.164 and verifies the right code', async () => {
     const { env, driver } = await begin();
     const code = await giveNumber(env, driver);
-    const outbox = env.sms.messages();
+    expect(env.smsSend).toHaveBeenCalledTimes(1);
+    expect(env.smsSend).toHaveBeenCalledWith(MOBILE.e164, expect.any(String));
+    const outbox = await env.sms.messagesTo(MOBILE.e164);
     expect(outbox).toHaveLength(1);
-    expect(outbox[0].to).toBe(MOBILE.e164);
     expect(outbox[0].text).toBe(
       `Koden din for å bestille aktiveringsbrev for MinID: ${code}. Gyldig i 10 minutter. Ikke del den med noen.`,
     );
@@ -62,7 +63,7 @@ describe('PhoneVerificationDialog', () => {
   it('accepts +country code and a code typed with spaces', async () => {
     const { env, driver } = await begin();
     expect(await driver.say('+47 412 34 567')).toContain(MOBILE.masked);
-    const code = lastCode(env.sms, MOBILE.e164);
+    const code = await lastCode(env.sms, MOBILE.e164);
     expect(await driver.say(`${code.slice(0, 3)} ${code.slice(3)}`)).toBe('Takk, koden er riktig.');
   });
 
@@ -74,7 +75,7 @@ describe('PhoneVerificationDialog', () => {
     const { env, driver } = await begin();
     expect(await driver.say(input)).toBe(text(shared, 'nb', key));
     expect(driver.status).toBe(DialogTurnStatus.waiting);
-    expect(env.sms.messages()).toHaveLength(0);
+    expect(env.smsSend).not.toHaveBeenCalled();
   });
 
   it('gives up on the number after three tries and offers support', async () => {
@@ -85,7 +86,7 @@ describe('PhoneVerificationDialog', () => {
     expect(last).toContain(text(shared, 'nb', 'phone.tooManyTries'));
     expect(last).toContain(SUPPORT.phone);
     expect(driver.result).toEqual({ verified: false, reason: 'too-many-tries' });
-    expect(env.sms.messages()).toHaveLength(0);
+    expect(env.smsSend).not.toHaveBeenCalled();
   });
 
   it('counts wrong codes and locks after three, with the support phone', async () => {
@@ -125,14 +126,14 @@ describe('PhoneVerificationDialog', () => {
     );
     env.clock.advance(20_000);
     expect(await driver.say('send igjen')).toContain('Vent 10 sekunder');
-    expect(env.sms.messagesTo(MOBILE.e164)).toHaveLength(1);
+    expect(await env.sms.messagesTo(MOBILE.e164)).toHaveLength(1);
 
     env.clock.advance(11_000);
     expect(await driver.say('send igjen')).toBe(
       `Jeg har sendt en ny kode til ${MOBILE.masked}. Skriv koden fra SMS-en.`,
     );
-    expect(env.sms.messagesTo(MOBILE.e164)).toHaveLength(2);
-    const second = lastCode(env.sms, MOBILE.e164);
+    expect(await env.sms.messagesTo(MOBILE.e164)).toHaveLength(2);
+    const second = await lastCode(env.sms, MOBILE.e164);
     if (second !== first) {
       expect(await driver.say(first)).toBe('Koden er feil. Du har 2 forsøk igjen. Skriv koden fra SMS-en.');
     }
@@ -152,7 +153,7 @@ describe('PhoneVerificationDialog', () => {
     const replies = await driver.send('send igjen');
     expect(replies[0]).toBe('Jeg kan ikke sende flere koder i dette forsøket.');
     expect(replies.join(' ')).toContain(SUPPORT.phone);
-    expect(env.sms.messagesTo(MOBILE.e164)).toHaveLength(1 + CODE_POLICY.maxResends);
+    expect(await env.sms.messagesTo(MOBILE.e164)).toHaveLength(1 + CODE_POLICY.maxResends);
     expect(driver.result).toEqual({
       verified: false,
       reason: 'resend-limit',
@@ -167,7 +168,7 @@ describe('PhoneVerificationDialog', () => {
       'Koden er utløpt (kodene er gyldige i 10 minutter). Skriv «send igjen» for å få en ny. Skriv koden fra SMS-en.',
     );
     expect(await driver.say('send igjen')).toContain('Jeg har sendt en ny kode');
-    expect(await driver.say(lastCode(env.sms, MOBILE.e164))).toBe('Takk, koden er riktig.');
+    expect(await driver.say(await lastCode(env.sms, MOBILE.e164))).toBe('Takk, koden er riktig.');
   });
 
   it('answers "I got no SMS" at the code step with support and asks again', async () => {
@@ -186,10 +187,10 @@ describe('PhoneVerificationDialog', () => {
       `I've sent a code by SMS to ${MOBILE.masked}. It is valid for 10 minutes.`,
       'Type the code from the SMS.',
     ]);
-    expect(env.sms.messagesTo(MOBILE.e164)[0].text).toMatch(
+    expect((await env.sms.messagesTo(MOBILE.e164))[0].text).toMatch(
       /^Your code for ordering the MinID activation letter/,
     );
-    const code = lastCode(env.sms, MOBILE.e164);
+    const code = await lastCode(env.sms, MOBILE.e164);
     expect(await driver.say(wrongCode(code))).toBe(
       'That code is wrong. You have 2 tries left. Type the code from the SMS.',
     );
@@ -201,8 +202,10 @@ describe('PhoneVerificationDialog', () => {
       `I've sent a new code to ${MOBILE.masked}. Type the code from the SMS.`,
     );
     // The wrong try is kept across the resend.
-    expect(await driver.say(wrongCode(lastCode(env.sms, MOBILE.e164)))).toContain('You have 1 try left.');
-    expect(await driver.say(lastCode(env.sms, MOBILE.e164))).toBe('Thank you, the code is right.');
+    expect(await driver.say(wrongCode(await lastCode(env.sms, MOBILE.e164)))).toContain(
+      'You have 1 try left.',
+    );
+    expect(await driver.say(await lastCode(env.sms, MOBILE.e164))).toBe('Thank you, the code is right.');
     expect(driver.result).toEqual({ verified: true, phone: MOBILE.e164 });
     expectNoFullPhone(driver);
   });

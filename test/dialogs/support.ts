@@ -19,6 +19,7 @@ import { createI18n, formatDate, langToLocale, type Lang } from '../../src/i18n'
 import { createLogger } from '../../src/logging';
 import { SandboxMinIdService } from '../../src/minid/sandbox';
 import { SandboxSmsGateway } from '../../src/sms/sandbox';
+import { MemorySharedStore } from '../../src/storage/memoryShared';
 import { IntentRecognizer } from '../../src/understanding';
 import { OneTimeCodes } from '../../src/verification/codes';
 import type { DialogDeps } from '../../dialogs/dialogDeps';
@@ -63,6 +64,13 @@ export interface TestDeps {
   clock: ReturnType<typeof fakeClock>;
   minid: SandboxMinIdService;
   sms: SandboxSmsGateway;
+  /**
+   * Every `sms.send` call. The outbox can only be read per recipient, so "nothing was sent to anyone"
+   * is asked of this spy.
+   */
+  smsSend: jest.SpiedFunction<SandboxSmsGateway['send']>;
+  /** The shared store behind the register's recorded orders and the SMS outbox. */
+  shared: MemorySharedStore;
   conversationState: ConversationState;
   /** MemoryStorage's backing object: key -> JSON string (deleted keys hold undefined). */
   memory: Record<string, string | undefined>;
@@ -70,9 +78,12 @@ export interface TestDeps {
 
 export function makeDeps(options: { acceptSynthetic?: boolean; minid?: SandboxMinIdService } = {}): TestDeps {
   const clock = fakeClock(NOW);
-  const minid = options.minid ?? SandboxMinIdService.fromBundledPopulation();
-  const sms = new SandboxSmsGateway({ now: clock.now });
-  const codes = new OneTimeCodes({ now: clock.now, secret: 'dialog-test-secret-0123456789' });
+  const secret = 'dialog-test-secret-0123456789';
+  const shared = new MemorySharedStore({ sweepIntervalMs: 0 });
+  const minid = options.minid ?? SandboxMinIdService.fromBundledPopulation({ store: shared, secret });
+  const sms = new SandboxSmsGateway({ now: clock.now, store: shared, secret });
+  const smsSend = jest.spyOn(sms, 'send');
+  const codes = new OneTimeCodes({ now: clock.now, secret });
   const memory: Record<string, string | undefined> = {};
   const conversationState = new ConversationState(new MemoryStorage(memory as Record<string, string>));
   const deps: DialogDeps = {
@@ -84,7 +95,7 @@ export function makeDeps(options: { acceptSynthetic?: boolean; minid?: SandboxMi
     acceptSynthetic: options.acceptSynthetic ?? true,
     conversationState,
   };
-  return { deps, clock, minid, sms, conversationState, memory };
+  return { deps, clock, minid, sms, smsSend, shared, conversationState, memory };
 }
 
 /** Everything the storage holds, as one string (for "no digits kept" assertions). */
@@ -168,8 +179,8 @@ export function date(iso: string, lang: Lang = 'nb'): string {
 }
 
 /** The last one-time code the sandbox outbox holds for a number. */
-export function lastCode(sms: SandboxSmsGateway, to: string): string {
-  const message = sms.messagesTo(to).at(-1);
+export async function lastCode(sms: SandboxSmsGateway, to: string): Promise<string> {
+  const message = (await sms.messagesTo(to)).at(-1);
   const code = message ? /\b(\d{6})\b/.exec(message.text)?.[1] : undefined;
   if (!code) throw new Error('no code in the sandbox outbox');
   return code;

@@ -1,4 +1,7 @@
-import { buildApp, type App } from '../../src/index';
+import { MemoryStorage } from 'botbuilder';
+import { buildApp, type App, type AppOverrides } from '../../src/index';
+import { MemorySharedStore } from '../../src/storage/memoryShared';
+import { StoreUnavailableError } from '../../src/storage/shared';
 import { loadConfig } from '../../src/config';
 import { close, listen } from '../../src/server';
 import { logCapture, REFERENCE_NOW } from '../support/harness';
@@ -30,7 +33,10 @@ interface Running {
 let running: Running[] = [];
 let stubs: ConnectorStub[] = [];
 
-async function start(env: Record<string, string> = {}): Promise<Running> {
+async function start(
+  env: Record<string, string> = {},
+  overrides: Pick<AppOverrides, 'shared' | 'storage'> = {},
+): Promise<Running> {
   const capture = logCapture();
   const app = await buildApp(
     loadConfig({
@@ -39,7 +45,7 @@ async function start(env: Record<string, string> = {}): Promise<Running> {
       PRIVACY_SECRET: 'http-test-secret-0123456789',
       ...env,
     }),
-    { logDestination: capture.destination },
+    { logDestination: capture.destination, ...overrides },
   );
   const port = await listen(app.server, 0, '127.0.0.1');
   const r = { app, base: `http://127.0.0.1:${port}`, logs: capture.lines };
@@ -135,7 +141,7 @@ async function getJson(url: string): Promise<{ status: number; body: unknown }> 
 
 /** Walks the order flow up to the point where the bot waits for the SMS code; returns the code. */
 async function orderUntilCode(base: string, app: App, conversation: string, locale: string): Promise<string> {
-  const before = app.sms.messagesTo(PHONE).length;
+  const before = (await app.sms.messagesTo(PHONE)).length;
   const lang = locale.startsWith('en') ? 'en' : locale.startsWith('nn') ? 'nn' : 'nb';
   expect((await say(base, conversation, 'hei', locale)).status).toBe(200);
   const intro = await say(base, conversation, localeText(lang, 'menu.items.order'), locale);
@@ -144,7 +150,7 @@ async function orderUntilCode(base: string, app: App, conversation: string, loca
   expect(texts(id.activities)).toContain(localeText(lang, 'phone.ask'));
   const phone = await say(base, conversation, PHONE, locale);
   expect(phone.status).toBe(200);
-  const sent = app.sms.messagesTo(PHONE);
+  const sent = await app.sms.messagesTo(PHONE);
   expect(sent).toHaveLength(before + 1);
   const code = /\b(\d{6})\b/.exec(sent[sent.length - 1].text)?.[1];
   if (!code) throw new Error('no code in the SMS');
@@ -329,6 +335,42 @@ describe('health, readiness and the sandbox SMS outbox', () => {
       expect(JSON.stringify(res.body)).toContain('to');
     },
   );
+
+  it('answers 503 without details when the outbox cannot be read', async () => {
+    const { app, base } = await start();
+    jest.spyOn(app.sms, 'messagesTo').mockRejectedValue(new StoreUnavailableError());
+    const res = await getJson(`${base}/sandbox/sms?to=${encodeURIComponent(PHONE)}`);
+    expect(res).toEqual({ status: 503, body: { error: 'the sandbox outbox is unavailable' } });
+  });
+
+  it('two instances on one shared store: a code sent by one is read from the other, and the order is seen by both', async () => {
+    // Two apps, as two processes behind a load balancer: one shared store and one conversation storage
+    // (standing in for Redis), the same PRIVACY_SECRET (from start()), nothing else in common.
+    const shared = new MemorySharedStore({ sweepIntervalMs: 0 });
+    const storage = new MemoryStorage();
+    const a = await start({}, { shared, storage });
+    const b = await start({}, { shared, storage });
+    expect(a.app.shared).toBe(shared);
+
+    const conversation = conversationId('two-instances');
+    const code = await orderUntilCode(a.base, a.app, conversation, 'en-US');
+    const fromB = await getJson(`${b.base}/sandbox/sms?to=${encodeURIComponent(PHONE)}`);
+    expect(fromB.status).toBe(200);
+    expect(String((fromB.body as Array<{ text: string }>).at(-1)?.text)).toContain(code);
+
+    // The user's next turn lands on the other instance and the order is recorded there.
+    const outcome = await say(b.base, conversation, code, 'en-US');
+    expect(outcome.status).toBe(200);
+    expect(texts(outcome.activities).join('\n')).toContain('Your activation letter is ordered!');
+    await expect(a.app.minid.listOrders(ADULT)).resolves.toHaveLength(1);
+    await expect(b.app.minid.listOrders(ADULT)).resolves.toHaveLength(1);
+
+    // Neither the phone number nor the ID number is part of any key the instances wrote.
+    for (const key of shared.keys()) {
+      expect(key).not.toContain(PHONE.slice(1));
+      expect(key).not.toContain(ADULT);
+    }
+  });
 
   it('has no /sandbox/sms route when SANDBOX_ENDPOINTS=false', async () => {
     const { base } = await start({ SANDBOX_ENDPOINTS: 'false' });

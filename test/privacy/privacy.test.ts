@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import type { Activity, StoreItems } from 'botbuilder';
 import type { TestBot } from '../support/harness';
 import { parseNationalId } from '../../src/rules';
+import { MemorySharedStore } from '../../src/storage/memoryShared';
 import {
   PEOPLE,
   TEST_PHONE,
@@ -56,9 +57,10 @@ function activityForScan(activity: Partial<Activity>): string {
 }
 
 /** Every place the conversation left a trace, each finding as "<where>: <what>", never the value. */
-function leaks(watched: Watched, extra: Secret[] = []): string[] {
+async function leaks(watched: Watched, extra: Secret[] = []): Promise<string[]> {
   const { run, keysWritten } = watched;
-  const sms = run.bot.built.sms.messages().map((m) => m.text);
+  // The transcripts type one mobile only (TEST_PHONE), so its outbox holds every code sent.
+  const sms = (await run.bot.built.sms.messagesTo(TEST_PHONE.e164)).map((m) => m.text);
   const secrets = [...seededSecrets(), ...extra, ...codeSecrets([...codesIn(sms), ...run.typedCodes])];
   const out: string[] = [];
   const scan = (where: string, text: string) => {
@@ -71,6 +73,12 @@ function leaks(watched: Watched, extra: Secret[] = []): string[] {
     scan(`error ${i + 1}`, `${e?.name} ${e?.message} ${e?.stack ?? String(err)}`);
   });
   [...new Set(keysWritten)].forEach((key) => scan('storage key', key));
+  // Shared-store keys (recorded orders, the SMS outbox) must be pseudonymous too. Its values are not
+  // scanned: the outbox holds the codes by design (it is how the sandbox shows them).
+  const shared = run.bot.built.shared;
+  if (!(shared instanceof MemorySharedStore))
+    throw new Error('the test bot is expected on a MemorySharedStore');
+  shared.keys().forEach((key) => scan('shared store key', key));
   for (const [key, value] of Object.entries(run.bot.memory)) {
     if (value !== undefined) scan(`stored state after the end (${key})`, value);
   }
@@ -174,7 +182,7 @@ describe.each(files.map((f) => [f.rel, f.path] as const))('replaying %s', (_rel,
     // The captures work: debug lines were logged and state was written.
     expect(watched.run.bot.logs.some((line) => line.includes('"level":"debug"'))).toBe(true);
     expect(watched.keysWritten.length).toBeGreaterThan(0);
-    expect(leaks(watched)).toEqual([]);
+    expect(await leaks(watched)).toEqual([]);
   });
 });
 
@@ -198,7 +206,7 @@ describe('personal data typed where nobody asked for it', () => {
     });
     expect(watched.run.typed.join(' ')).toContain(personId('adult-plain'));
     expect(watched.run.bot.logs.length).toBeGreaterThan(0);
-    expect(leaks(watched)).toEqual([]);
+    expect(await leaks(watched)).toEqual([]);
   });
 
   it('a valid number that is not in the register, through the whole order, is not logged or kept', async () => {
@@ -212,7 +220,9 @@ describe('personal data typed where nobody asked for it', () => {
     });
     const replies = watched.run.outgoing.map((a) => a.text ?? '').join('\n');
     expect(replies).toContain('Jeg fikk ikke bestilt brev med det nummeret');
-    expect(leaks(watched, [{ label: 'unregistered synthetic ID', digits: id, kind: 'id' }])).toEqual([]);
+    expect(await leaks(watched, [{ label: 'unregistered synthetic ID', digits: id, kind: 'id' }])).toEqual(
+      [],
+    );
   });
 
   it('an error whose message holds the number and phone is logged redacted and never shown to the user', async () => {
@@ -241,7 +251,7 @@ describe('personal data typed where nobody asked for it', () => {
     expect(errorLines[0]).toContain('register lookup failed for [redacted]');
     // The thrown error is the test's own; everything the bot made of it must be clean.
     const withoutErrors: Watched = { run: { ...run, errors: [] }, keysWritten };
-    expect(leaks(withoutErrors)).toEqual([]);
+    expect(await leaks(withoutErrors)).toEqual([]);
     expect(run.outgoing.map((a) => a.text ?? '').join('\n')).toContain('Beklager, noe gikk galt');
   });
 
@@ -260,6 +270,6 @@ describe('personal data typed where nobody asked for it', () => {
         'no',
       ),
     });
-    expect(leaks(watched)).toEqual([]);
+    expect(await leaks(watched)).toEqual([]);
   });
 });

@@ -59,8 +59,8 @@ export async function startTestBot(
 }
 
 /** The last code the sandbox SMS outbox holds for a number. */
-export function lastCode(bot: TestBot, to: string): string {
-  const sms = bot.built.sms.messagesTo(to).at(-1);
+export async function lastCode(bot: TestBot, to: string): Promise<string> {
+  const sms = (await bot.built.sms.messagesTo(to)).at(-1);
   const code = sms ? /\b(\d{6})\b/.exec(sms.text)?.[1] : undefined;
   if (!code) throw new Error('no code in the sandbox outbox');
   return code;

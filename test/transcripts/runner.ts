@@ -67,8 +67,8 @@ export function toBotReply(activity: Partial<Activity>): BotReply {
 }
 
 /** The last code the sandbox sent to the test mobile. */
-export function currentCode(bot: TestBot): string {
-  const sms = bot.built.sms.messagesTo(TEST_PHONE.e164).at(-1);
+export async function currentCode(bot: TestBot): Promise<string> {
+  const sms = (await bot.built.sms.messagesTo(TEST_PHONE.e164)).at(-1);
   const code = sms ? /(?<!\d)(\d{6})(?!\d)/.exec(sms.text)?.[1] : undefined;
   if (!code)
     throw new Error('a turn needs {{code}} or {{wrongcode}}, but no code was sent to the test mobile');
@@ -91,7 +91,15 @@ export async function runConversation(
   const run: ConversationRun = { turns: [], bot, outgoing: [], typed: [], typedCodes: [], errors };
   for (const turn of setup.turns) {
     if (turn.advanceSeconds) bot.clock.advance(turn.advanceSeconds * 1000);
-    const { text, typedCodes } = resolvePlaceholders(turn.user, { currentCode: () => currentCode(bot) });
+    // The outbox is read asynchronously (it lives in the shared store) and placeholders are resolved
+    // synchronously, so the code is fetched first, and only for turns that type one.
+    const code = /\{\{(?:code|wrongcode)\}\}/.test(turn.user) ? await currentCode(bot) : undefined;
+    const { text, typedCodes } = resolvePlaceholders(turn.user, {
+      currentCode: () => {
+        if (code === undefined) throw new Error('this turn was not expected to need a code');
+        return code;
+      },
+    });
     run.typed.push(text);
     run.typedCodes.push(...typedCodes);
     try {
