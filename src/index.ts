@@ -3,8 +3,7 @@ import { format } from 'node:util';
 import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
-  ConversationState,
-  MemoryStorage,
+  type ConversationState,
   type Storage,
   type TurnContext,
 } from 'botbuilder';
@@ -24,6 +23,12 @@ import { createTurnErrorHandler } from './bot/errors';
 import { createServer, listen, close } from './server';
 import { MainDialog } from '../dialogs/mainDialog';
 import { promptDefaults } from '../dialogs/prompts';
+import type { SharedStore } from './storage/shared';
+import { MemorySharedStore } from './storage/memoryShared';
+import { ExpiringMemoryStorage } from './storage/memoryStorage';
+import { RedisSharedStore, createRedisConnection } from './storage/redisShared';
+import { RedisStorage } from './storage/redisStorage';
+import { EtagConversationState } from './storage/conversationState';
 
 /** What tests may swap; everything else is built from config. */
 export interface AppOverrides {
@@ -39,6 +44,10 @@ export interface App {
   minid: SandboxMinIdService;
   sms: SandboxSmsGateway;
   clock: Clock;
+  /** The shared store (limits, turn lock, ...): memory or Redis, from STORAGE. */
+  shared: SharedStore;
+  /** Releases the store's connections and timers; call after the server has closed. */
+  close(): Promise<void>;
 }
 
 export interface Bot {
@@ -50,6 +59,53 @@ export interface Bot {
   sms: SandboxSmsGateway;
   clock: Clock;
   privacySecret: string;
+  shared: SharedStore;
+  /** The conversation state's storage (the override, or the one STORAGE selects). */
+  storage: Storage;
+  /** Releases the store's connections and timers. */
+  close(): Promise<void>;
+}
+
+/** The stores STORAGE selects; in Redis mode both share one connection. */
+interface Stores {
+  shared: SharedStore;
+  storage: Storage;
+  close(): Promise<void>;
+}
+
+function buildStores(config: Config, logger: Logger, privacySecret: string, override?: Storage): Stores {
+  // State untouched for the idle timeout is dropped by the store itself, also when never read again.
+  const ttlMs = config.IDLE_TIMEOUT_MINUTES * 60_000;
+  if (config.STORAGE === 'redis') {
+    let lastError: string | undefined;
+    const redis = createRedisConnection(config.REDIS_URL, {
+      // The client retries every few seconds while Redis is down: log each kind of failure once.
+      onError: (code) => {
+        if (code !== lastError) logger.warn({ code }, 'redis connection error');
+        lastError = code;
+      },
+    });
+    redis.on('ready', () => {
+      if (lastError) logger.info('redis connection restored');
+      lastError = undefined;
+    });
+    const shared = new RedisSharedStore({ redis, keyPrefix: config.REDIS_KEY_PREFIX });
+    const storage =
+      override ??
+      new RedisStorage({ redis, keyPrefix: config.REDIS_KEY_PREFIX, secret: privacySecret, ttlMs });
+    return { shared, storage, close: () => shared.close() };
+  }
+  const shared = new MemorySharedStore();
+  const storage = override ?? new ExpiringMemoryStorage({ secret: privacySecret, ttlMs });
+  return {
+    shared,
+    storage,
+    close: async () => {
+      // An overriding storage belongs to whoever passed it.
+      if (!override && storage instanceof ExpiringMemoryStorage) storage.close();
+      await shared.close();
+    },
+  };
 }
 
 /**
@@ -70,7 +126,8 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
   const sms = new SandboxSmsGateway({ now: clock });
   const codes = new OneTimeCodes({ now: clock, secret: privacySecret });
 
-  const conversationState = new ConversationState(overrides.storage ?? new MemoryStorage());
+  const stores = buildStores(config, logger, privacySecret, overrides.storage);
+  const conversationState = new EtagConversationState(stores.storage);
   const mainDialog = new MainDialog(
     { clock, minid, sms, codes, logger, acceptSynthetic: config.ACCEPT_SYNTHETIC_IDS, conversationState },
     promptDefaults(i18n),
@@ -90,7 +147,19 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
     idleTimeoutMinutes: config.IDLE_TIMEOUT_MINUTES,
     privacySecret,
   });
-  return { bot, conversationState, i18n, logger, minid, sms, clock, privacySecret };
+  return {
+    bot,
+    conversationState,
+    i18n,
+    logger,
+    minid,
+    sms,
+    clock,
+    privacySecret,
+    shared: stores.shared,
+    storage: stores.storage,
+    close: stores.close,
+  };
 }
 
 /** The turn error handler for any adapter (the CloudAdapter here, a TestAdapter in tests). */
@@ -117,10 +186,30 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     adapter,
     bot: built.bot,
     logger: built.logger,
-    isReady: () => built.minid.isReady(),
+    isReady: () => isReady(built),
     sandboxSms: config.SANDBOX_ENDPOINTS ? built.sms : undefined,
   });
-  return { config, server, logger: built.logger, minid: built.minid, sms: built.sms, clock: built.clock };
+  return {
+    config,
+    server,
+    logger: built.logger,
+    minid: built.minid,
+    sms: built.sms,
+    clock: built.clock,
+    shared: built.shared,
+    close: built.close,
+  };
+}
+
+/** Ready when the MinID service is and the shared store answers a ping. */
+async function isReady(built: Bot): Promise<boolean> {
+  if (!(await built.minid.isReady())) return false;
+  try {
+    await built.shared.ping();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -160,7 +249,9 @@ async function main(): Promise<void> {
   );
   const shutdown = (signal: string) => {
     app.logger.info({ signal }, 'shutting down');
-    void close(app.server).then(() => process.exit(0));
+    void close(app.server)
+      .then(() => app.close())
+      .then(() => process.exit(0));
     // In-flight turns get a moment; a stuck connection must not keep the process alive forever.
     setTimeout(() => process.exit(0), 5000).unref();
   };
