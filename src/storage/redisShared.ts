@@ -214,10 +214,14 @@ export class RedisSharedStore implements SharedStore {
 
   async close(): Promise<void> {
     if (!this.ownsConnection || this.redis.status === 'end') return;
+    if (this.redis.status !== 'ready') {
+      // Down or still connecting: QUIT would wait for a connection; disconnect also stops reconnecting.
+      this.redis.disconnect();
+      return;
+    }
     try {
       await this.redis.quit();
     } catch {
-      // Quitting a connection that is down fails; it is closed either way.
       this.redis.disconnect();
     }
   }
