@@ -81,7 +81,8 @@ function buildStores(config: Config, logger: Logger, privacySecret: string, over
     const redis = createRedisConnection(config.REDIS_URL, {
       // The client retries every few seconds while Redis is down: log each kind of failure once.
       onError: (code) => {
-        if (code !== lastError) logger.warn({ code }, 'redis connection error');
+        // Not under `code`: the logger redacts that key (one-time codes).
+        if (code !== lastError) logger.warn({ reason: code }, 'redis connection error');
         lastError = code;
       },
     });
