@@ -82,6 +82,22 @@ export const configSchema = z.object({
     'Lifetime of a turn lock whose holder died without releasing it.',
   ),
   SANDBOX_ENDPOINTS: bool(true).describe('Expose GET /sandbox/sms (only ever with the sandbox backend).'),
+  STORAGE: z
+    .enum(['memory', 'redis'])
+    .default('memory')
+    .describe('Where conversation state and shared counters live: memory (one instance) or redis.'),
+  REDIS_URL: z
+    .string()
+    .default('redis://127.0.0.1:6379')
+    .refine((v) => /^rediss?:\/\/\S+$/.test(v), { error: 'must be a redis:// or rediss:// URL' })
+    .describe('Redis connection URL (STORAGE=redis), e.g. redis://127.0.0.1:6379 or rediss://host:6380.'),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .default('minid:')
+    .refine((v) => /^[A-Za-z0-9:_.-]{1,64}$/.test(v), {
+      error: 'must be 1-64 characters of letters, digits, : _ . -',
+    })
+    .describe('Prefix of every Redis key, so several bots or environments can share one Redis.'),
 });
 
 type RawConfig = z.output<typeof configSchema>;
@@ -105,8 +121,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       parsed.error.issues.map((i) => {
         const key = String(i.path[0] ?? '?');
-        // Never echo secrets back into logs.
-        const shown = /password|secret/i.test(key) ? '' : ` (got "${String(input[key] ?? '')}")`;
+        // Never echo secrets back into logs (a Redis URL may carry a password).
+        const shown = /password|secret|url/i.test(key) ? '' : ` (got "${String(input[key] ?? '')}")`;
         return `${key}: ${i.message}${shown}`;
       }),
     );
@@ -117,6 +133,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (raw.FIXED_NOW && !sandbox) issues.push('FIXED_NOW: honoured only with MINID_BACKEND=sandbox');
   if (raw.MicrosoftAppId && !raw.MicrosoftAppType) {
     issues.push('MicrosoftAppType: required when MicrosoftAppId is set');
+  }
+  if (raw.STORAGE === 'redis' && !raw.PRIVACY_SECRET) {
+    // Storage keys are HMACs under this secret: a random one per process would lose state on restart
+    // and keep instances from sharing it.
+    issues.push('PRIVACY_SECRET: required with STORAGE=redis (every instance must use the same one)');
   }
   if (issues.length) throw new ConfigError(issues);
   return {

@@ -3,8 +3,7 @@ import { format } from 'node:util';
 import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
-  ConversationState,
-  MemoryStorage,
+  type ConversationState,
   type Storage,
   type TurnContext,
 } from 'botbuilder';
@@ -16,27 +15,27 @@ import { createLogger, type Logger } from './logging';
 import { createI18n } from './i18n';
 import { SandboxMinIdService } from './minid/sandbox';
 import { SandboxSmsGateway } from './sms/sandbox';
-import { MemorySharedStore } from './storage/memoryShared';
-import type { SharedStore } from './storage/shared';
 import { OneTimeCodes } from './verification/codes';
 import { IntentRecognizer, detectLanguage, parseLanguageSwitch } from './understanding';
 import { LanguageResolver } from './bot/language';
 import { MinIdBot } from './bot/minidBot';
 import { TurnSerializer } from './bot/turnSerializer';
-import { MemorySharedStore } from './storage/memoryShared';
-import type { SharedStore } from './storage/shared';
-import { SharedStoreTurnLock } from './storage/turnLock';
+import { TurnLock } from './storage/turnLock';
 import { createTurnErrorHandler } from './bot/errors';
 import { createServer, listen, close } from './server';
 import { MainDialog } from '../dialogs/mainDialog';
 import { promptDefaults } from '../dialogs/prompts';
+import type { SharedStore } from './storage/shared';
+import { MemorySharedStore } from './storage/memoryShared';
+import { ExpiringMemoryStorage } from './storage/memoryStorage';
+import { RedisSharedStore, createRedisConnection } from './storage/redisShared';
+import { RedisStorage } from './storage/redisStorage';
+import { EtagConversationState } from './storage/conversationState';
 
 /** What tests may swap; everything else is built from config. */
 export interface AppOverrides {
   clock?: Clock;
   storage?: Storage;
-  /** The shared store (locks; later limits and sandbox services); a MemorySharedStore by default. */
-  shared?: SharedStore;
   logDestination?: DestinationStream;
   /** The shared store; tests pass one store to two builds to act as two instances. */
   shared?: SharedStore;
@@ -48,9 +47,11 @@ export interface App {
   logger: Logger;
   minid: SandboxMinIdService;
   sms: SandboxSmsGateway;
-  /** The store every instance shares (the sandbox register's orders, the SMS outbox). */
-  shared: SharedStore;
   clock: Clock;
+  /** The store every instance shares (turn locks, the sandbox register's orders, the SMS outbox). */
+  shared: SharedStore;
+  /** Releases the store's connections and timers; call after the server has closed. */
+  close(): Promise<void>;
 }
 
 export interface Bot {
@@ -60,10 +61,57 @@ export interface Bot {
   logger: Logger;
   minid: SandboxMinIdService;
   sms: SandboxSmsGateway;
-  /** The store every instance shares (the sandbox register's orders, the SMS outbox). */
-  shared: SharedStore;
   clock: Clock;
   privacySecret: string;
+  /** The store every instance shares (turn locks, the sandbox register's orders, the SMS outbox). */
+  shared: SharedStore;
+  /** The conversation state's storage (the override, or the one STORAGE selects). */
+  storage: Storage;
+  /** Releases the store's connections and timers. */
+  close(): Promise<void>;
+}
+
+/** The stores STORAGE selects; in Redis mode both share one connection. */
+interface Stores {
+  shared: SharedStore;
+  storage: Storage;
+  close(): Promise<void>;
+}
+
+function buildStores(config: Config, logger: Logger, privacySecret: string, override?: Storage): Stores {
+  // State untouched for the idle timeout is dropped by the store itself, also when never read again.
+  const ttlMs = config.IDLE_TIMEOUT_MINUTES * 60_000;
+  if (config.STORAGE === 'redis') {
+    let lastError: string | undefined;
+    const redis = createRedisConnection(config.REDIS_URL, {
+      // The client retries every few seconds while Redis is down: log each kind of failure once.
+      onError: (code) => {
+        // Not under `code`: the logger redacts that key (one-time codes).
+        if (code !== lastError) logger.warn({ reason: code }, 'redis connection error');
+        lastError = code;
+      },
+    });
+    redis.on('ready', () => {
+      if (lastError) logger.info('redis connection restored');
+      lastError = undefined;
+    });
+    const shared = new RedisSharedStore({ redis, keyPrefix: config.REDIS_KEY_PREFIX });
+    const storage =
+      override ??
+      new RedisStorage({ redis, keyPrefix: config.REDIS_KEY_PREFIX, secret: privacySecret, ttlMs });
+    return { shared, storage, close: () => shared.close() };
+  }
+  const shared = new MemorySharedStore();
+  const storage = override ?? new ExpiringMemoryStorage({ secret: privacySecret, ttlMs });
+  return {
+    shared,
+    storage,
+    close: async () => {
+      // An overriding storage belongs to whoever passed it.
+      if (!override && storage instanceof ExpiringMemoryStorage) storage.close();
+      await shared.close();
+    },
+  };
 }
 
 /**
@@ -83,13 +131,13 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
   // One store for everything a user's next turn may need, so it can be served by any instance. The
   // same secret keys it on every instance: with PRIVACY_SECRET unset each process draws its own and
   // instances sharing one store would not find each other's entries.
-  const shared = overrides.shared ?? new MemorySharedStore();
+  const stores = buildStores(config, logger, privacySecret, overrides.storage);
+  const shared = overrides.shared ?? stores.shared;
   const minid = SandboxMinIdService.fromBundledPopulation({ store: shared, secret: privacySecret });
   const sms = new SandboxSmsGateway({ now: clock, store: shared, secret: privacySecret });
   const codes = new OneTimeCodes({ now: clock, secret: privacySecret });
 
-  const shared = overrides.shared ?? new MemorySharedStore();
-  const conversationState = new ConversationState(overrides.storage ?? new MemoryStorage());
+  const conversationState = new EtagConversationState(stores.storage);
   const mainDialog = new MainDialog(
     { clock, minid, sms, codes, logger, acceptSynthetic: config.ACCEPT_SYNTHETIC_IDS, conversationState },
     promptDefaults(i18n),
@@ -109,13 +157,25 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
     idleTimeoutMinutes: config.IDLE_TIMEOUT_MINUTES,
     privacySecret,
     serializer: new TurnSerializer({
-      lock: new SharedStoreTurnLock(shared),
+      lock: new TurnLock(shared),
       lockTtlMs: config.TURN_LOCK_TTL_MS,
       waitMs: config.TURN_WAIT_MS,
       onReleaseError: (err) => logger.warn({ err }, 'turn lock release failed; it expires by its TTL'),
     }),
   });
-  return { bot, conversationState, i18n, logger, minid, sms, shared, clock, privacySecret };
+  return {
+    bot,
+    conversationState,
+    i18n,
+    logger,
+    minid,
+    sms,
+    clock,
+    privacySecret,
+    shared,
+    storage: stores.storage,
+    close: stores.close,
+  };
 }
 
 /** The turn error handler for any adapter (the CloudAdapter here, a TestAdapter in tests). */
@@ -142,7 +202,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     adapter,
     bot: built.bot,
     logger: built.logger,
-    isReady: () => built.minid.isReady(),
+    isReady: () => isReady(built),
     sandboxSms: config.SANDBOX_ENDPOINTS ? built.sms : undefined,
   });
   return {
@@ -151,9 +211,21 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     logger: built.logger,
     minid: built.minid,
     sms: built.sms,
-    shared: built.shared,
     clock: built.clock,
+    shared: built.shared,
+    close: built.close,
   };
+}
+
+/** Ready when the MinID service is and the shared store answers a ping. */
+async function isReady(built: Bot): Promise<boolean> {
+  if (!(await built.minid.isReady())) return false;
+  try {
+    await built.shared.ping();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -206,7 +278,7 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     app.logger.info({ signal }, 'shutting down');
     void close(app.server)
-      .then(() => app.shared.close())
+      .then(() => app.close())
       .then(() => process.exit(0));
     // In-flight turns get a moment; a stuck connection must not keep the process alive forever.
     setTimeout(() => process.exit(0), 5000).unref();

@@ -81,3 +81,12 @@ export function pseudonymize(id: string | undefined, secret: string): string {
   if (!id) return '-';
   return createHmac('sha256', secret).update(id).digest('hex').slice(0, 16);
 }
+
+/**
+ * Full HMAC-SHA256 (hex) of a storage key, so keys in a store (Redis, memory) never carry a conversation
+ * or user id in clear, yet every instance sharing the secret finds the same record. Unlike
+ * {@link pseudonymize} it keeps all 256 bits: collisions here would mix two people's state.
+ */
+export function hashKey(secret: string, key: string): string {
+  return createHmac('sha256', secret).update(`storage-key:${key}`).digest('hex');
+}
