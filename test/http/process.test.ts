@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { boundPort, killStarted, startProcess } from './processes';
 
 /**
  * The real process, started the way an operator starts it (only transpiled on the fly instead of built):
@@ -7,35 +6,7 @@ import { join } from 'node:path';
  * bound port, serves HTTP, and SIGTERM/SIGINT end it cleanly with exit code 0.
  */
 
-const ROOT = join(__dirname, '..', '..');
 const START_TIMEOUT_MS = 40_000;
-
-interface Started {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const children: ChildProcess[] = [];
-
-function startProcess(env: Record<string, string>): Started {
-  // A clean environment: only what node needs, so the developer's own variables can't change the outcome.
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/index.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_NO_WARNINGS: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  child.stderr?.on('data', (c: Buffer) => (err += c.toString('utf8')));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -45,32 +16,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Waits for the JSON start-up line ("... listening ...", with the bound port in its `port` field). */
-async function boundPort(started: Started): Promise<{ port: number; line: Record<string, unknown> }> {
-  const deadline = Date.now() + START_TIMEOUT_MS - 5_000;
-  for (;;) {
-    const line = started
-      .stdout()
-      .split('\n')
-      .find((l) => l.includes('listening'));
-    if (line) {
-      const parsed = JSON.parse(line) as Record<string, unknown>;
-      if (typeof parsed.port !== 'number') throw new Error(`start-up line without a port: ${line}`);
-      return { port: parsed.port, line: parsed };
-    }
-    if (started.child.exitCode !== null) {
-      throw new Error(`process exited early (${started.child.exitCode}): ${started.stderr()}`);
-    }
-    if (Date.now() > deadline) throw new Error(`no start-up line; stderr: ${started.stderr()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-afterAll(() => {
-  // Only ever the processes this file started, by their own handle.
-  for (const child of children)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-});
+// Only ever the processes this file started, by their own handle.
+afterAll(() => killStarted());
 
 const CONFIG_KEYS = [
   'PORT',

@@ -39,8 +39,11 @@ export function killStarted(): void {
   }
 }
 
-/** Waits for the JSON start-up line ("... listening ...") and returns the bound port. */
-export async function boundPort(started: Started, timeoutMs = 35_000): Promise<number> {
+/** Waits for the JSON start-up line ("... listening ...") and returns the bound port and the line. */
+export async function boundPort(
+  started: Started,
+  timeoutMs = 35_000,
+): Promise<{ port: number; line: Record<string, unknown> }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const line = started
@@ -50,7 +53,7 @@ export async function boundPort(started: Started, timeoutMs = 35_000): Promise<n
     if (line) {
       const parsed = JSON.parse(line) as Record<string, unknown>;
       if (typeof parsed.port !== 'number') throw new Error(`start-up line without a port: ${line}`);
-      return parsed.port;
+      return { port: parsed.port, line: parsed };
     }
     if (started.child.exitCode !== null) {
       throw new Error(`process exited early (${started.child.exitCode}): ${started.stderr()}`);

@@ -34,7 +34,7 @@ beforeAll(async () => {
   };
   const procs = [startProcess(env), startProcess(env)];
   instances = await Promise.all(
-    procs.map(async (proc) => ({ proc, base: `http://127.0.0.1:${await boundPort(proc)}` })),
+    procs.map(async (proc) => ({ proc, base: `http://127.0.0.1:${(await boundPort(proc)).port}` })),
   );
 }, 60_000);
 
