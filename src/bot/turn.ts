@@ -15,7 +15,12 @@ export function setTurnLanguage(context: TurnContext, lang: Lang, t: TFunction):
 }
 
 export function turnLang(context: TurnContext): Lang {
-  return (context.turnState.get(LANG) as Lang | undefined) ?? 'nb';
+  return turnLangIfSet(context) ?? 'nb';
+}
+
+/** The turn's language, or undefined when the bot has not settled it yet (a turn that failed early). */
+export function turnLangIfSet(context: TurnContext): Lang | undefined {
+  return context.turnState.get(LANG) as Lang | undefined;
 }
 
 export function turnT(context: TurnContext): TFunction {
