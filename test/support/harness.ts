@@ -42,14 +42,23 @@ export async function startTestBot(
     env?: Record<string, string>;
     channelId?: string;
     storage?: Storage;
+    /** Use the stores the configuration selects (e.g. STORAGE=redis in `env`) instead of a MemoryStorage. */
+    configStores?: boolean;
   } = {},
 ): Promise<TestBot> {
   const clock = fakeClock(options.now ?? REFERENCE_NOW);
   const capture = logCapture();
   const config = loadConfig({ LOG_LEVEL: 'debug', PRIVACY_SECRET: 'test-secret-0123456789', ...options.env });
   const memory: Record<string, string | undefined> = {};
-  const storage = options.storage ?? new MemoryStorage(memory as Record<string, string>);
-  const built = await buildBot(config, { clock: clock.now, logDestination: capture.destination, storage });
+  const override = options.configStores
+    ? undefined
+    : (options.storage ?? new MemoryStorage(memory as Record<string, string>));
+  const built = await buildBot(config, {
+    clock: clock.now,
+    logDestination: capture.destination,
+    storage: override,
+  });
+  const storage = built.storage;
   const adapter = new TestAdapter((context) => built.bot.run(context), {
     channelId: options.channelId ?? 'test',
   });

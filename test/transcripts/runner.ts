@@ -32,6 +32,8 @@ export interface ConversationRun {
 export interface RunOptions {
   /** Called once the bot is built and before the first turn (e.g. to spy on its storage). */
   prepare?: (bot: TestBot) => void | Promise<void>;
+  /** Configuration on top of the harness's (e.g. STORAGE=redis), with the stores it selects. */
+  env?: Record<string, string>;
 }
 
 function cardReply(activity: Partial<Activity>, attachment: Attachment): BotReply {
@@ -79,7 +81,12 @@ export async function runConversation(
   setup: ConversationSetup,
   options: RunOptions = {},
 ): Promise<ConversationRun> {
-  const bot = await startTestBot({ now: setup.now, locale: setup.locale, channelId: setup.channelId });
+  const bot = await startTestBot({
+    now: setup.now,
+    locale: setup.locale,
+    channelId: setup.channelId,
+    ...(options.env ? { env: options.env, configStores: true } : {}),
+  });
   const errors: unknown[] = [];
   const handler = bot.adapter.onTurnError;
   bot.adapter.onTurnError = async (context: TurnContext, error: Error) => {
