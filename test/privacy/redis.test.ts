@@ -30,7 +30,7 @@ async function dump(redis: Redis, key: string): Promise<string> {
     case 'set':
       return (await redis.smembers(key)).join('\n');
     case 'zset':
-      return (await redis.zrange(key, 0, -1, 'WITHSCORES')).join('\n');
+      return (await redis.zrange(key, '0', '-1', 'WITHSCORES')).join('\n');
     case 'hash':
       return JSON.stringify(await redis.hgetall(key));
     default:
