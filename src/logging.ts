@@ -35,6 +35,30 @@ function serializeError(err: unknown): unknown {
   return { type: typeof err, message: redactText(String(err)) };
 }
 
+/** Keys under which libraries (restify, http clients) log whole request/response objects. */
+const HTTP_OBJECT_KEYS = ['req', 'res', 'request', 'response', 'socket'] as const;
+
+/**
+ * A request or response logged by a library is cut down to what an operator needs: method, path without
+ * its query (a query can carry a phone number), status. The objects themselves hold raw headers (a
+ * bearer token, cookies), the body (ID numbers) and the socket graph, and are never logged whole.
+ */
+function summarizeHttpObjects(obj: Record<string, unknown>): Record<string, unknown> {
+  if (!HTTP_OBJECT_KEYS.some((key) => key in obj)) return obj;
+  const out = { ...obj };
+  for (const key of HTTP_OBJECT_KEYS) {
+    const value = out[key];
+    if (value === null || typeof value !== 'object') continue;
+    const { method, url, statusCode } = value as { method?: unknown; url?: unknown; statusCode?: unknown };
+    out[key] = {
+      ...(typeof method === 'string' ? { method } : {}),
+      ...(typeof url === 'string' ? { path: url.split('?')[0] } : {}),
+      ...(typeof statusCode === 'number' ? { statusCode } : {}),
+    };
+  }
+  return out;
+}
+
 function errorMessage(value: unknown): string | undefined {
   return value instanceof Error ? value.message : undefined;
 }
@@ -75,7 +99,7 @@ export function createLogger(options: { level: string; destination?: Destination
       serializers: { err: serializeError, error: serializeError },
       formatters: {
         level: (label) => ({ level: label }),
-        log: (obj) => redactValue(obj) as Record<string, unknown>,
+        log: (obj) => redactValue(summarizeHttpObjects(obj)) as Record<string, unknown>,
       },
       hooks: {
         logMethod(args, method) {

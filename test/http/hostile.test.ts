@@ -11,7 +11,9 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { buildApp, type App } from '../../src/index';
 import { loadConfig } from '../../src/config';
-import { close, listen } from '../../src/server';
+import type { ActivityHandler, CloudAdapter } from 'botbuilder';
+import { close, createServer, listen } from '../../src/server';
+import { createLogger } from '../../src/logging';
 import { logCapture, REFERENCE_NOW } from '../support/harness';
 import { STACK_LIKE } from './support';
 
@@ -289,5 +291,48 @@ describe('authenticated mode', () => {
   it('local mode without auth listens on loopback only by default', () => {
     expect(loadConfig({}).HOST).toBe('127.0.0.1');
     expect(loadConfig({ HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
+  });
+});
+
+describe("restify's own logger", () => {
+  it('a reply that cannot be serialised logs no request: no header, no ID, no bearer token', async () => {
+    const capture = logCapture();
+    const logger = createLogger({ level: 'trace', destination: capture.destination });
+    // The probe's case: restify's JSON formatter throws on the reply and restify logs `req` whole. A
+    // stand-in adapter makes a reply that JSON cannot hold; everything else is the real server.
+    const circular: Record<string, unknown> = { text: `ditt nummer ${SEEDED_ID}` };
+    circular.self = circular;
+    const adapter = {
+      process: async (_req: unknown, res: { status(n: number): void; send(b: unknown): void }) => {
+        res.status(200);
+        res.send(circular);
+      },
+    } as unknown as CloudAdapter;
+    const server = createServer({
+      adapter,
+      bot: {} as ActivityHandler,
+      logger,
+      isReady: async () => true,
+    });
+    const port = await listen(server, 0, '127.0.0.1');
+    try {
+      const res = await send(`http://127.0.0.1:${port}`, JSON.stringify(activity()), {
+        'content-type': 'application/json',
+        authorization: SEEDED_BEARER,
+        cookie: `session=${SEEDED_ID}`,
+      });
+      expect(res.status).toBeGreaterThanOrEqual(500);
+      expect(res.text).not.toMatch(STACK_LIKE);
+      expect(res.text).not.toContain(SEEDED_ID);
+      // restify did log the failure (so this is not vacuous) ...
+      const lines = capture.lines.join('\n');
+      expect(lines).toContain('could not format response body');
+      // ... and nothing of the request that carried the secrets.
+      expect(lines).not.toContain(SEEDED_ID);
+      expect(lines).not.toContain('c2VlZGVkLXRva2Vu');
+      expect(lines).not.toMatch(/"(authorization|cookie)":"[^[]/i);
+    } finally {
+      await close(server);
+    }
   });
 });

@@ -171,6 +171,24 @@ describe('createLogger redacts seeded personal data in every way of logging', ()
     expect(r.msg).toBe('bot listening');
   });
 
+  it('cuts a logged request or response down to method, path and status (no headers, query or body)', () => {
+    const { logger, lines, records } = capture();
+    const req = {
+      method: 'GET',
+      url: '/sandbox/sms?to=%2B4741234567',
+      headers: { authorization: 'Bearer c2VjcmV0' },
+      rawHeaders: ['Authorization', 'Bearer c2VjcmV0', 'Cookie', `id=${ID}`],
+      body: { text: ID },
+    };
+    logger.warn({ req, res: { statusCode: 500, _body: { text: ID } } }, 'error in formatter');
+    const [r] = records();
+    expect(r.req).toEqual({ method: 'GET', path: '/sandbox/sms' });
+    expect(r.res).toEqual({ statusCode: 500 });
+    expect(lines.join('\n')).not.toContain('c2VjcmV0');
+    expect(lines.join('\n')).not.toContain('4741234567');
+    expect(lines.join('\n')).not.toContain(ID);
+  });
+
   it('respects the level: nothing below it is written', () => {
     const { logger, lines } = capture('warn');
     logger.info(`info ${ID}`);
