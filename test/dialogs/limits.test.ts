@@ -170,4 +170,41 @@ describe('limits through the bot', () => {
     const logs = bot.logs.join('\n');
     for (const id of people) expect(containsDigits(logs, id)).toBe(false);
   });
+
+  it('100 messages in a burst: 30 read, ONE kind answer, state untouched, the flow goes on after the minute', async () => {
+    const bot = await startTestBot();
+    const c = chat(bot);
+    await say(c, 'hei');
+    await say(c, 'jeg vil bestille aktiveringsbrev');
+    expect(await say(c, PEOPLE.adultPlain)).toContain(t(bot, 'phone.ask'));
+    const replies: string[] = [];
+    for (let i = 0; i < 27; i += 1) replies.push(await say(c, 'hjelp'));
+    const stateAfterRead = JSON.stringify(bot.memory);
+    for (let i = 0; i < 73; i += 1) replies.push(await say(c, 'hjelp'));
+    // 30 messages a minute are read (3 before the burst, 27 of it); of the other 73 only the first is answered.
+    expect(replies.slice(0, 27).every((r) => r.includes(t(bot, 'phone.ask')))).toBe(true);
+    const notice = replies[27];
+    expect(notice).toContain(t(bot, 'limits.messagesPerConversation'));
+    expect(notice).toContain(t(bot, 'limits.retryIn', { count: 1 }));
+    expect(notice).toContain(SUPPORT.phone);
+    expect(replies.slice(28)).toEqual(Array(72).fill(''));
+    // Nothing was read or written for the refused messages.
+    expect(JSON.stringify(bot.memory)).toBe(stateAfterRead);
+    // A minute later the flow continues where it was: the ID number given before the burst is kept.
+    bot.clock.advance(MINUTE);
+    expect(await say(c, MOBILE.typed)).toContain(t(bot, 'code.sent', { phone: MOBILE.masked, minutes: 10 }));
+    expect(await say(c, await lastCode(bot, MOBILE.e164))).toContain('Aktiveringsbrevet ditt er bestilt!');
+  });
+
+  it('answers the flood in the language of the conversation', async () => {
+    const bot = await startTestBot({ locale: 'en-US' });
+    const c = chat(bot);
+    await say(c, 'hello');
+    await say(c, 'på nynorsk');
+    const replies: string[] = [];
+    for (let i = 0; i < 40; i += 1) replies.push(await say(c, 'hjelp'));
+    const notices = replies.filter((r) => r.includes(t(bot, 'limits.messagesPerConversation', {}, 'nn')));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toContain(t(bot, 'limits.support', { phone: SUPPORT.phone }, 'nn'));
+  });
 });
