@@ -103,14 +103,16 @@ export class AbuseLimits {
     // use up the phone's codes for its owner); then count, each window atomically.
     const counts = await Promise.all(keyed.map((k) => this.deps.store.count(k.key, windowMs(k.w), now)));
     const full = keyed.filter((k, i) => counts[i] >= k.w.max);
-    const checked = full.length ? full : keyed;
     let refusal: LimitRefusal | undefined;
-    for (const k of checked) {
-      // Never records beyond `max`: a concurrent sender that filled a window meanwhile is refused here.
+    for (const k of full.length ? full : keyed) {
+      // Full windows refuse without recording (the longest wait is the one to tell). Otherwise each
+      // window counts atomically and never beyond `max`: a concurrent sender that filled one meanwhile
+      // is refused there, and the windows after it are left alone.
       const hit = await this.deps.store.hit(k.key, windowMs(k.w), k.w.max, now);
       if (!hit.allowed && (!refusal || hit.retryAfterMs > refusal.retryAfterMs)) {
         refusal = this.refusal(k.name, hit.retryAfterMs, now);
       }
+      if (refusal && !full.length) break;
     }
     if (refusal) this.audit(refusal, { phoneRef: who.phone, idRef: who.nationalId });
     return refusal;
