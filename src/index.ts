@@ -229,10 +229,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     logger: built.logger,
     isReady: () => isReady(built),
     sandboxSms: config.SANDBOX_ENDPOINTS ? built.sms : undefined,
-    // Without Bot Framework auth, requests come straight from the user's client (curl, the Emulator),
-    // so the address tells users apart. With auth every request comes from Microsoft's connector: the
-    // address would put all users under one limit, so it is not used there.
-    identifyClient: config.MicrosoftAppId ? undefined : (address) => built.limits.ref('client', address),
+    identifyClient: clientIdentifier(config, built.limits),
   });
   return {
     config,
@@ -245,6 +242,20 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     limits: built.limits,
     close: built.close,
   };
+}
+
+/**
+ * How the HTTP edge names a client for the per-client limits. Without Bot Framework auth, requests come
+ * straight from the user's client (curl, the Emulator), so the address tells users apart. With auth every
+ * request comes from Microsoft's connector: its address would put all users under one limit, so none is
+ * used there (the web chat and SMS edges will set their own).
+ */
+export function clientIdentifier(
+  config: Config,
+  limits: AbuseLimits,
+): ((address: string) => string) | undefined {
+  if (config.MicrosoftAppId) return undefined;
+  return (address) => limits.ref('client', address);
 }
 
 /** Ready when the MinID service is and the shared store answers a ping. */

@@ -252,6 +252,35 @@ describe('limits over HTTP, one instance', () => {
   it('one phone sweeping 24 ID numbers: 3 looked up, nothing revealed or ordered for the others', async () => {
     await expectSweepRefused(cluster);
   }, 120_000);
+
+  it('11 codes from one client address, each in a new conversation to a new phone: the 11th is refused', async () => {
+    const answers: string[] = [];
+    for (let i = 0; i < LIMIT_POLICY.codesPerClient.max + 1; i += 1) {
+      const c = conversationId('client');
+      await say(cluster.pick(), c, 'jeg vil bestille aktiveringsbrev');
+      await say(cluster.pick(), c, personId('adult-plain'));
+      answers.push(await say(cluster.pick(), c, `+47400000${String(20 + i)}`));
+    }
+    expect(answers.slice(0, -1).every((a) => a.includes(localeText('nb', 'code.ask')))).toBe(true);
+    expect(answers.at(-1)).toContain(localeText('nb', 'limits.codesPerClient'));
+    // The address is known to the limits only as a pseudonym.
+    const logs = cluster.instances[0].logs.join('\n');
+    expect(logs).not.toContain('127.0.0.1');
+    expect(auditEntries(cluster).filter((e) => e.limit === 'codes-per-client')).toHaveLength(1);
+  }, 60_000);
+
+  it('100 messages in a burst to one conversation: 30 answered, then ONE kind answer; usable after the minute', async () => {
+    const c = conversationId('burst');
+    const replies: string[] = [];
+    for (let i = 0; i < 100; i += 1) replies.push(await say(cluster.pick(), c, ['hei', '1'][i] ?? 'hjelp'));
+    expect(replies.slice(0, 30).every((r) => r.length > 0)).toBe(true);
+    expect(replies[30]).toContain(localeText('nb', 'limits.messagesPerConversation'));
+    expect(replies[30]).toContain('Du kan prøve igjen om 1 minutt.');
+    expect(replies.slice(31)).toEqual(Array(69).fill(''));
+    cluster.clock.advance(MINUTE);
+    // The order begun before the burst is still waiting for the ID number.
+    expect(await say(cluster.pick(), c, personId('adult-plain'))).toContain('slutter på 36');
+  }, 60_000);
 });
 
 describe('limits over HTTP, two instances on one Redis', () => {
