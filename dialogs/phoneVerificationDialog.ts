@@ -118,7 +118,7 @@ export class PhoneVerificationDialog extends InterruptibleDialog {
     return {
       phone: limits.ref('phone', to),
       nationalId: nationalIdRef,
-      conversation: limits.ref('conversation', `${a.channelId ?? ''}|${a.conversation?.id ?? ''}`),
+      conversation: limits.conversationRef(a.channelId, a.conversation?.id),
       client: turnClient(context),
     };
   }

@@ -96,9 +96,7 @@ export class MinIdBot extends ActivityHandler {
   private async withinMessageLimit(context: TurnContext): Promise<boolean> {
     const a = context.activity;
     const { limits } = this.deps;
-    const verdict = await limits.message(
-      limits.ref('conversation', `${a.channelId ?? ''}|${a.conversation?.id ?? ''}`),
-    );
+    const verdict = await limits.message(limits.conversationRef(a.channelId, a.conversation?.id));
     if (verdict.allowed) return true;
     if (verdict.notify) {
       await this.deps.conversationState.load(context);

@@ -81,6 +81,11 @@ export class AbuseLimits {
     return pseudonymize(`${kind}\u0000${value}`, this.deps.secret);
   }
 
+  /** The pseudonym of a conversation (channel and conversation id), as every limit and audit entry uses it. */
+  conversationRef(channelId: string | undefined, conversationId: string | undefined): string {
+    return this.ref('conversation', `${channelId ?? ''}|${conversationId ?? ''}`);
+  }
+
   /**
    * Before a code is sent (the first or a resend): refused while the phone or the ID number is locked
    * by wrong codes, or when a window of codes per phone, conversation or client is full. Allowed sends
