@@ -26,6 +26,8 @@ interface Instance {
   app: App;
   base: string;
   logs: string[];
+  /** Names of the limits that refused something (AppOverrides.onLimitHit, where metrics go). */
+  hits: string[];
 }
 
 interface Cluster {
@@ -41,12 +43,13 @@ async function startCluster(size: number, env: Record<string, string> = {}): Pro
   const instances: Instance[] = [];
   for (let i = 0; i < size; i += 1) {
     const capture = logCapture();
+    const hits: string[] = [];
     const app = await buildApp(
       loadConfig({ FIXED_NOW: REFERENCE_NOW, LOG_LEVEL: 'info', PRIVACY_SECRET: SECRET, ...env }),
-      { clock: clock.now, logDestination: capture.destination },
+      { clock: clock.now, logDestination: capture.destination, onLimitHit: (name) => hits.push(name) },
     );
     const port = await listen(app.server, 0, '127.0.0.1');
-    instances.push({ app, base: `http://127.0.0.1:${port}`, logs: capture.lines });
+    instances.push({ app, base: `http://127.0.0.1:${port}`, logs: capture.lines, hits });
   }
   let n = 0;
   return {
@@ -228,6 +231,8 @@ describe('limits over HTTP, one instance', () => {
     expect(answers.filter((a) => a.includes('+47 ••••••67'))).toHaveLength(3);
     expect(answers[3]).toContain(localeText('nb', 'limits.codesPerPhone'));
     expect(answers[3]).toContain(localeText('nb', 'human.contact').split('{{')[0]);
+    // Each refusal is reported to onLimitHit by name (47 refused code requests).
+    expect(cluster.instances[0].hits).toEqual(Array(47).fill('codes-per-phone'));
   }, 60_000);
 
   it('50 code requests from one conversation to 10 phones send at most 5 SMS in all', async () => {
