@@ -136,7 +136,8 @@ export class AbuseLimits {
     for (const [name, ref] of subjects) {
       const key = this.key(name, w, ref);
       if ((await this.deps.store.count(key, windowMs(w), now)) < w.max) continue;
-      // Full: this hit records nothing and tells when the oldest wrong code leaves the window.
+      // Full: this hit records nothing and tells when the oldest wrong code leaves the window. (Should
+      // that one leave between the two calls, the hit records an event: stricter by one, never looser.)
       const hit = await this.deps.store.hit(key, windowMs(w), w.max, now);
       if (!hit.allowed && (!refusal || hit.retryAfterMs > refusal.retryAfterMs)) {
         refusal = this.refusal(name, hit.retryAfterMs, now);
