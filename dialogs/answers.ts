@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
-import { say } from '../src/bot/text';
+import { composed, say } from '../src/bot/text';
+import { limitParts, type LimitRefusal } from '../src/limits';
 import { CODE_POLICY, LETTER_POLICY, SUPPORT } from '../src/rules';
 
 /**
@@ -47,4 +48,10 @@ export async function answerQuestion(context: TurnContext, intent: QuestionInten
 /** Until the human handoff lands: how to reach a person at MinID user support. */
 export async function sayHumanHelp(context: TurnContext): Promise<void> {
   await say(context, 'human.contact', ruleParams());
+}
+
+/** A limit's answer in a flow: what was refused, when to try again, then how to reach a person. */
+export async function sayLimit(context: TurnContext, refusal: LimitRefusal): Promise<void> {
+  await context.sendActivity(composed(context, limitParts(refusal)));
+  await sayHumanHelp(context);
 }

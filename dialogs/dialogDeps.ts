@@ -1,5 +1,6 @@
 import type { BotState } from 'botbuilder';
 import type { Clock } from '../src/clock';
+import type { AbuseLimits } from '../src/limits';
 import type { Logger } from '../src/logging';
 import type { MinIdService } from '../src/minid/service';
 import type { SmsGateway } from '../src/sms/gateway';
@@ -11,6 +12,8 @@ export interface DialogDeps {
   minid: MinIdService;
   sms: SmsGateway;
   codes: OneTimeCodes;
+  /** Limits over the shared store that outlive an attempt and a conversation (codes, locks, lookups). */
+  limits: AbuseLimits;
   logger: Logger;
   /** Tenor synthetic numbers are accepted only in the sandbox. */
   acceptSynthetic: boolean;

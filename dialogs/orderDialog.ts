@@ -1,7 +1,7 @@
 import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { composed, promptOptions, say } from '../src/bot/text';
 import { decideOrder, letterStatus, localDate, type OrderDecision } from '../src/rules';
-import { ruleParams, sayHumanHelp } from './answers';
+import { ruleParams, sayHumanHelp, sayLimit } from './answers';
 import { APP_GUIDE_DIALOG, AppGuideDialog } from './appGuideDialog';
 import type { DialogDeps } from './dialogDeps';
 import { InterruptibleDialog } from './interruptibleDialog';
@@ -9,6 +9,7 @@ import { NATIONAL_ID_DIALOG, NationalIdDialog, type NationalIdResult } from './n
 import {
   PHONE_VERIFICATION_DIALOG,
   PhoneVerificationDialog,
+  type PhoneVerificationOptions,
   type PhoneVerificationResult,
 } from './phoneVerificationDialog';
 import { ChannelConfirmPrompt, type PromptDefaults } from './prompts';
@@ -54,7 +55,11 @@ export class OrderDialog extends InterruptibleDialog {
     const result = step.result as NationalIdResult | undefined;
     if (!result?.ok) return step.endDialog();
     (step.values as OrderValues).nationalId = result.nationalId;
-    return step.beginDialog(PHONE_VERIFICATION_DIALOG);
+    // Wrong codes count against the number itself, whichever phone or conversation types them.
+    const options: PhoneVerificationOptions = {
+      nationalIdRef: this.deps.limits.ref('id', result.nationalId),
+    };
+    return step.beginDialog(PHONE_VERIFICATION_DIALOG, options);
   }
 
   private async decideStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -65,6 +70,17 @@ export class OrderDialog extends InterruptibleDialog {
     const verified = step.result as PhoneVerificationResult | undefined;
     if (!verified?.verified || !nationalId) return step.endDialog();
 
+    // One verified phone may look up only a few people: owning a phone must not open the register.
+    // Refused before the lookup, with the same answer whoever the number belongs to.
+    const { limits } = this.deps;
+    const refused = await limits.beforeLookup({
+      phone: limits.ref('phone', verified.phone),
+      nationalId: limits.ref('id', nationalId),
+    });
+    if (refused) {
+      await sayLimit(step.context, refused);
+      return step.endDialog();
+    }
     const person = await this.deps.minid.findPerson(nationalId);
     if (!person) {
       await say(step.context, 'order.notFound', ruleParams());

@@ -5,11 +5,14 @@ import {
   type PromptValidatorContext,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import { message, promptOptions, say, tr, type TextParams } from '../src/bot/text';
+import type { TurnContext } from 'botbuilder';
+import { composed, message, promptOptions, say, tr, type TextParams } from '../src/bot/text';
+import { turnClient } from '../src/bot/turn';
+import { retryPart, type CodeRequester, type LimitRefusal } from '../src/limits';
 import { CODE_POLICY, INPUT_POLICY } from '../src/rules';
 import type { CodeChallenge } from '../src/verification/codes';
 import { maskPhone, parseMobileNumber } from '../src/verification/phone';
-import { ruleParams, sayHumanHelp } from './answers';
+import { ruleParams, sayHumanHelp, sayLimit } from './answers';
 import type { DialogDeps } from './dialogDeps';
 import { InterruptibleDialog } from './interruptibleDialog';
 
@@ -21,12 +24,22 @@ const CODE_PROMPT = 'codePrompt';
 
 export type PhoneVerificationResult =
   | { verified: true; phone: string }
-  | { verified: false; reason: 'too-many-tries' | 'locked' | 'resend-limit' };
+  | { verified: false; reason: 'too-many-tries' | 'locked' | 'resend-limit' | 'limit' };
+
+/** What the caller may pass when it begins the dialog. */
+export interface PhoneVerificationOptions {
+  /**
+   * The pseudonym (AbuseLimits.ref('id', …)) of the ID number the code is to verify: wrong codes then
+   * count against that number too, and a locked number gets no code, whichever phone asks.
+   */
+  nationalIdRef?: string;
+}
 
 /** State of the code loop: small and serialisable; the code itself is never kept, only its hash. */
 interface CodeLoopOptions {
   to: string;
   challenge: CodeChallenge;
+  nationalIdRef?: string;
   retry?: { key: string; params?: TextParams };
 }
 
@@ -73,21 +86,48 @@ export class PhoneVerificationDialog extends InterruptibleDialog {
     return false;
   }
 
-  private async sendCodeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async sendCodeStep(
+    step: WaterfallStepContext<PhoneVerificationOptions>,
+  ): Promise<DialogTurnResult> {
     const parsed = parseMobileNumber(String(step.result ?? ''));
     if (!parsed.ok) {
       await say(step.context, 'phone.tooManyTries');
       await sayHumanHelp(step.context);
       return step.endDialog({ verified: false, reason: 'too-many-tries' } satisfies PhoneVerificationResult);
     }
+    const nationalIdRef = step.options?.nationalIdRef;
+    // Limits that outlive this attempt: codes per phone, conversation and client, wrong-code locks.
+    const refused = await this.deps.limits.beforeCodeSend(
+      this.requester(step.context, parsed.e164, nationalIdRef),
+    );
+    if (refused) return this.refuse(step, refused);
     const { code, challenge } = this.deps.codes.issue();
     await this.sendCode(step, parsed.e164, code);
     await say(step.context, 'code.sent', {
       phone: maskPhone(parsed.e164),
       minutes: CODE_POLICY.validMinutes,
     });
-    const options: CodeLoopOptions = { to: parsed.e164, challenge };
+    const options: CodeLoopOptions = { to: parsed.e164, challenge, nationalIdRef };
     return step.beginDialog(CODE_LOOP, options);
+  }
+
+  /** Who asks for a code, as the limits know them: pseudonyms only. */
+  private requester(context: TurnContext, to: string, nationalIdRef?: string): CodeRequester {
+    const { limits } = this.deps;
+    const a = context.activity;
+    return {
+      phone: limits.ref('phone', to),
+      nationalId: nationalIdRef,
+      conversation: limits.conversationRef(a.channelId, a.conversation?.id),
+      client: turnClient(context),
+    };
+  }
+
+  /** A limit said no: say which and when to try again, offer a person, and end the verification. */
+  private async refuse(step: WaterfallStepContext, refusal: LimitRefusal): Promise<DialogTurnResult> {
+    await sayLimit(step.context, refusal);
+    const reason = refusal.limit.startsWith('wrong-codes') ? 'locked' : 'limit';
+    return step.endDialog({ verified: false, reason } satisfies PhoneVerificationResult);
   }
 
   private async sendCode(step: WaterfallStepContext, to: string, code: string): Promise<void> {
@@ -105,15 +145,26 @@ export class PhoneVerificationDialog extends InterruptibleDialog {
 
   private async checkCodeStep(step: WaterfallStepContext<CodeLoopOptions>): Promise<DialogTurnResult> {
     const input = String(step.result ?? '');
-    const { to } = step.options;
+    const { to, nationalIdRef } = step.options;
     if (isResendRequest(input)) return this.resend(step);
+    const who = { phone: this.deps.limits.ref('phone', to), nationalId: nationalIdRef };
+    // Locked by wrong codes elsewhere (another attempt, conversation or instance): even the right code
+    // is refused until the lock's window has passed.
+    const lock = await this.deps.limits.verificationLock(who);
+    if (lock) return this.refuse(step, lock);
     const verdict = this.deps.codes.verify(step.options.challenge, input);
     const again = (key: string, params?: TextParams) =>
       step.replaceDialog(CODE_LOOP, {
         to,
         challenge: verdict.challenge,
+        nationalIdRef,
         retry: { key, params },
       } satisfies CodeLoopOptions);
+    if (verdict.result === 'wrong') {
+      const locked = await this.deps.limits.wrongCode(who);
+      if (verdict.triesLeft === 0) return this.locked(step, locked);
+      if (locked) return this.refuse(step, locked);
+    }
     switch (verdict.result) {
       case 'ok':
         await say(step.context, 'code.verified');
@@ -123,21 +174,24 @@ export class PhoneVerificationDialog extends InterruptibleDialog {
       case 'expired':
         return again('code.expired', { minutes: CODE_POLICY.validMinutes });
       case 'wrong':
-        if (verdict.triesLeft > 0) return again('code.wrong', { count: verdict.triesLeft });
-        return this.locked(step);
+        return again('code.wrong', { count: verdict.triesLeft });
       case 'locked':
         return this.locked(step);
     }
   }
 
   private async resend(step: WaterfallStepContext<CodeLoopOptions>): Promise<DialogTurnResult> {
-    const { to, challenge } = step.options;
+    const { to, challenge, nationalIdRef } = step.options;
     const result = this.deps.codes.resend(challenge);
     if (result.ok) {
+      // A resend is a code sent like any other: it counts, and is refused, in the same windows.
+      const refused = await this.deps.limits.beforeCodeSend(this.requester(step.context, to, nationalIdRef));
+      if (refused) return this.refuse(step, refused);
       await this.sendCode(step, to, result.code);
       return step.replaceDialog(CODE_LOOP, {
         to,
         challenge: result.challenge,
+        nationalIdRef,
         retry: { key: 'code.resent', params: { phone: maskPhone(to) } },
       } satisfies CodeLoopOptions);
     }
@@ -145,6 +199,7 @@ export class PhoneVerificationDialog extends InterruptibleDialog {
       return step.replaceDialog(CODE_LOOP, {
         to,
         challenge,
+        nationalIdRef,
         retry: { key: 'code.resendTooSoon', params: { count: result.retryInSeconds } },
       } satisfies CodeLoopOptions);
     }
@@ -153,8 +208,18 @@ export class PhoneVerificationDialog extends InterruptibleDialog {
     return step.endDialog({ verified: false, reason: 'resend-limit' } satisfies PhoneVerificationResult);
   }
 
-  private async locked(step: WaterfallStepContext<CodeLoopOptions>): Promise<DialogTurnResult> {
-    await say(step.context, 'code.locked', { tries: CODE_POLICY.maxWrongTries });
+  /** This attempt is over; `lock`, when the shared wrong-code lock is on too, tells when to try again. */
+  private async locked(
+    step: WaterfallStepContext<CodeLoopOptions>,
+    lock?: LimitRefusal,
+  ): Promise<DialogTurnResult> {
+    const tries = { tries: CODE_POLICY.maxWrongTries };
+    await step.context.sendActivity(
+      composed(
+        step.context,
+        lock ? [['code.lockedUntil', tries], retryPart(lock)] : [['code.locked', tries]],
+      ),
+    );
     await sayHumanHelp(step.context);
     return step.endDialog({ verified: false, reason: 'locked' } satisfies PhoneVerificationResult);
   }

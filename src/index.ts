@@ -16,6 +16,8 @@ import { createI18n } from './i18n';
 import { SandboxMinIdService } from './minid/sandbox';
 import { SandboxSmsGateway } from './sms/sandbox';
 import { OneTimeCodes } from './verification/codes';
+import { AbuseLimits } from './limits';
+import type { LimitName } from './rules';
 import { IntentRecognizer, detectLanguage, parseLanguageSwitch } from './understanding';
 import { LanguageResolver } from './bot/language';
 import { MinIdBot } from './bot/minidBot';
@@ -39,6 +41,8 @@ export interface AppOverrides {
   logDestination?: DestinationStream;
   /** The shared store; tests pass one store to two builds to act as two instances. */
   shared?: SharedStore;
+  /** Told the name of every limit that refuses something (metrics are wired here). */
+  onLimitHit?: (limit: LimitName) => void;
 }
 
 export interface App {
@@ -50,6 +54,7 @@ export interface App {
   clock: Clock;
   /** The store every instance shares (turn locks, the sandbox register's orders, the SMS outbox). */
   shared: SharedStore;
+  limits: AbuseLimits;
   /** Releases the store's connections and timers; call after the server has closed. */
   close(): Promise<void>;
 }
@@ -67,6 +72,8 @@ export interface Bot {
   shared: SharedStore;
   /** The conversation state's storage (the override, or the one STORAGE selects). */
   storage: Storage;
+  /** Limits over the shared store (codes, wrong-code locks, lookups, messages). */
+  limits: AbuseLimits;
   /** Releases the store's connections and timers. */
   close(): Promise<void>;
 }
@@ -136,10 +143,26 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
   const minid = SandboxMinIdService.fromBundledPopulation({ store: shared, secret: privacySecret });
   const sms = new SandboxSmsGateway({ now: clock, store: shared, secret: privacySecret });
   const codes = new OneTimeCodes({ now: clock, secret: privacySecret });
+  const limits = new AbuseLimits({
+    store: shared,
+    secret: privacySecret,
+    clock,
+    logger,
+    onHit: overrides.onLimitHit,
+  });
 
   const conversationState = new EtagConversationState(stores.storage);
   const mainDialog = new MainDialog(
-    { clock, minid, sms, codes, logger, acceptSynthetic: config.ACCEPT_SYNTHETIC_IDS, conversationState },
+    {
+      clock,
+      minid,
+      sms,
+      codes,
+      limits,
+      logger,
+      acceptSynthetic: config.ACCEPT_SYNTHETIC_IDS,
+      conversationState,
+    },
     promptDefaults(i18n),
   );
   const bot = new MinIdBot({
@@ -156,6 +179,7 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
     understand: (text) => recognizer.understand(text),
     idleTimeoutMinutes: config.IDLE_TIMEOUT_MINUTES,
     privacySecret,
+    limits,
     serializer: new TurnSerializer({
       lock: new TurnLock(shared),
       lockTtlMs: config.TURN_LOCK_TTL_MS,
@@ -174,6 +198,7 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
     privacySecret,
     shared,
     storage: stores.storage,
+    limits,
     close: stores.close,
   };
 }
@@ -204,6 +229,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     logger: built.logger,
     isReady: () => isReady(built),
     sandboxSms: config.SANDBOX_ENDPOINTS ? built.sms : undefined,
+    identifyClient: clientIdentifier(config, built.limits),
   });
   return {
     config,
@@ -213,8 +239,23 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     sms: built.sms,
     clock: built.clock,
     shared: built.shared,
+    limits: built.limits,
     close: built.close,
   };
+}
+
+/**
+ * How the HTTP edge names a client for the per-client limits. Without Bot Framework auth, requests come
+ * straight from the user's client (curl, the Emulator), so the address tells users apart. With auth every
+ * request comes from Microsoft's connector: its address would put all users under one limit, so none is
+ * used there (the web chat and SMS edges will set their own).
+ */
+export function clientIdentifier(
+  config: Config,
+  limits: AbuseLimits,
+): ((address: string) => string) | undefined {
+  if (config.MicrosoftAppId) return undefined;
+  return (address) => limits.ref('client', address);
 }
 
 /** Ready when the MinID service is and the shared store answers a ping. */

@@ -3,6 +3,7 @@ import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { Logger } from './logging';
 import type { SandboxSmsGateway } from './sms/sandbox';
 import { ACTIVITY_BODY_LIMITS, BadRequestBodyError, parseActivity, readJsonBody } from './http/body';
+import { setTurnClient } from './bot/turn';
 
 export interface ServerDeps {
   adapter: CloudAdapter;
@@ -12,6 +13,13 @@ export interface ServerDeps {
   isReady: () => Promise<boolean>;
   /** The sandbox SMS outbox; given only with MINID_BACKEND=sandbox, so the route exists only there. */
   sandboxSms?: SandboxSmsGateway;
+  /**
+   * The pseudonym of a client address, for the per-client limits. Given only where the request's
+   * address is the user's own (no Bot Framework auth: curl, the Emulator; later the web chat and SMS
+   * edges); behind Azure Bot Service every request comes from Microsoft's connector, so it is absent.
+   * The address is the socket's: X-Forwarded-For is not trusted, so behind a proxy all users share one.
+   */
+  identifyClient?: (address: string) => string;
 }
 
 /** Routes only: /api/messages, /healthz, /readyz and, in the sandbox, /sandbox/sms. */
@@ -46,7 +54,12 @@ export function createServer(deps: ServerDeps): Server {
     // CloudAdapter answers 200/202 itself, and for deliveryMode "expectReplies" returns the replies in the body.
     // Anything it still refuses is the client's error (400); its message is not for the client.
     try {
-      await deps.adapter.process(req, res, (context) => deps.bot.run(context));
+      const address = req.socket.remoteAddress;
+      const client = address && deps.identifyClient ? deps.identifyClient(address) : undefined;
+      await deps.adapter.process(req, res, (context) => {
+        if (client) setTurnClient(context, client);
+        return deps.bot.run(context);
+      });
     } catch (err) {
       deps.logger.warn({ err }, 'malformed activity');
       if (!res.headersSent) res.send(400, { error: 'the body must be a Bot Framework activity' });

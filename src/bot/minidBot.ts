@@ -11,6 +11,8 @@ import { langToLocale } from '../i18n';
 import type { Clock } from '../clock';
 import type { Logger } from '../logging';
 import { pseudonymize } from '../privacy/redact';
+import { limitParts, type AbuseLimits } from '../limits';
+import { SUPPORT } from '../rules';
 import { DIALOG_STATE_PROPERTY, SESSION_PROPERTY, type SessionState } from './session';
 import { setTurnLanguage, setTurnUnderstanding, type TurnUnderstanding } from './turn';
 import type { LanguageResolver } from './language';
@@ -30,6 +32,8 @@ export interface MinIdBotDeps {
   privacySecret: string;
   /** One turn at a time per conversation, across instances. */
   serializer: TurnSerializer;
+  /** Messages per conversation (and, in the dialogs, codes and lookups) over the shared store. */
+  limits: AbuseLimits;
 }
 
 /**
@@ -74,12 +78,36 @@ export class MinIdBot extends ActivityHandler {
    */
   async run(context: TurnContext): Promise<void> {
     const a = context.activity;
+    // A flood is refused before it queues for the turn lock or touches state.
+    if (a.type === ActivityTypes.Message && !(await this.withinMessageLimit(context))) return;
     const key = `turn:${pseudonymize(`${a.channelId ?? ''}|${a.conversation?.id ?? ''}`, this.deps.privacySecret)}`;
     await this.deps.serializer.run(
       key,
       () => this.runTurn(context),
       () => this.busy(context),
     );
+  }
+
+  /**
+   * Counts the message against the conversation's limit. Past it the message is not read and nothing is
+   * written, so the conversation is where it was when the user sends again; the first refused message
+   * of a window gets one kind answer (in the conversation's language, read but not saved), the rest none.
+   */
+  private async withinMessageLimit(context: TurnContext): Promise<boolean> {
+    const a = context.activity;
+    const { limits } = this.deps;
+    const verdict = await limits.message(limits.conversationRef(a.channelId, a.conversation?.id));
+    if (verdict.allowed) return true;
+    if (verdict.notify) {
+      await this.deps.conversationState.load(context);
+      const session = { ...(await this.session.get(context, {})) };
+      const lang = await this.deps.language.resolve(context, session);
+      setTurnLanguage(context, lang, this.deps.i18n.getFixedT(lang));
+      await context.sendActivity(
+        composed(context, [...limitParts(verdict.refusal), ['limits.support', { phone: SUPPORT.phone }]]),
+      );
+    }
+    return false;
   }
 
   /** The answer to a turn that could not get its turn in time: no state is read or written. */

@@ -46,3 +46,18 @@ export function setTurnUnderstanding(context: TurnContext, understood: TurnUnder
 export function turnUnderstanding(context: TurnContext): TurnUnderstanding {
   return (context.turnState.get(UNDERSTOOD) as TurnUnderstanding | undefined) ?? NONE;
 }
+
+const CLIENT = Symbol('minid.client');
+
+/**
+ * The pseudonym of the client address of this turn, set by the HTTP edge only where the address
+ * identifies the user (no Bot Framework auth: curl, the Emulator, later the web chat and SMS edges).
+ * Behind Azure Bot Service every request comes from Microsoft's connector, so none is set there.
+ */
+export function setTurnClient(context: TurnContext, clientRef: string): void {
+  context.turnState.set(CLIENT, clientRef);
+}
+
+export function turnClient(context: TurnContext): string | undefined {
+  return context.turnState.get(CLIENT) as string | undefined;
+}

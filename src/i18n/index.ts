@@ -30,6 +30,10 @@ export async function createI18n(): Promise<i18n> {
   instance.services.formatter?.add('localdate', (value: unknown, lng: string | undefined) =>
     typeof value === 'string' ? formatDate(value, isLang(lng) ? lng : 'nb') : String(value),
   );
+  // Instants (e.g. when a limit lets the user try again) as an Oslo date and clock time: {{at, localtime}}.
+  instance.services.formatter?.add('localtime', (value: unknown, lng: string | undefined) =>
+    typeof value === 'string' ? formatDateTime(value, isLang(lng) ? lng : 'nb') : String(value),
+  );
   return instance;
 }
 
@@ -69,4 +73,28 @@ export function formatDate(date: string, lang: Lang): string {
   }
   // The date is a calendar date, not an instant: format it at UTC midnight so no zone can shift it.
   return f.format(new Date(`${date}T00:00:00Z`));
+}
+
+const dateTimeFormatters = new Map<Lang, Intl.DateTimeFormat>();
+
+/**
+ * "24. november kl. 13:15" (nb, nn) and "24 November at 13:15" (en) for an ISO instant, read in
+ * Europe/Oslo time (the product's time zone, whatever the host's); an unreadable instant is returned as is.
+ */
+export function formatDateTime(instant: string, lang: Lang): string {
+  const at = new Date(instant);
+  if (Number.isNaN(at.getTime())) return instant;
+  let f = dateTimeFormatters.get(lang);
+  if (!f) {
+    f = new Intl.DateTimeFormat(DATE_LOCALE[lang], {
+      day: 'numeric',
+      month: 'long',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZone: 'Europe/Oslo',
+    });
+    dateTimeFormatters.set(lang, f);
+  }
+  return f.format(at);
 }

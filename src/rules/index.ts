@@ -8,5 +8,6 @@ export * from './calendar';
 export * from './national-id';
 export * from './eligibility';
 export * from './verification-policy';
+export * from './limit-policy';
 export * from './support';
 export * from './letter';

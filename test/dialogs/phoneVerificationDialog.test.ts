@@ -99,7 +99,8 @@ describe('PhoneVerificationDialog', () => {
     expect(await driver.say(wrong)).toBe('Koden er feil. Du har 1 forsøk igjen. Skriv koden fra SMS-en.');
     const last = await driver.send(wrong);
     expect(last[0]).toBe(
-      'Koden var feil 3 ganger, så jeg har stoppet dette forsøket av sikkerhetshensyn. Du kan prøve igjen senere.',
+      // The lock is on the number for an hour from the first wrong code, not just on this attempt.
+      'Koden var feil 3 ganger, så jeg har stoppet dette forsøket av sikkerhetshensyn. Du kan prøve igjen fra 24. november kl. 13:00.',
     );
     expect(last.join(' ')).toContain(SUPPORT.phone);
     expect(driver.status).toBe(DialogTurnStatus.complete);

@@ -22,6 +22,7 @@ import { SandboxSmsGateway } from '../../src/sms/sandbox';
 import { MemorySharedStore } from '../../src/storage/memoryShared';
 import { IntentRecognizer } from '../../src/understanding';
 import { OneTimeCodes } from '../../src/verification/codes';
+import { AbuseLimits } from '../../src/limits';
 import type { DialogDeps } from '../../dialogs/dialogDeps';
 import { promptDefaults, type PromptDefaults } from '../../dialogs/prompts';
 import { fakeClock } from '../support/fake-clock';
@@ -69,8 +70,9 @@ export interface TestDeps {
    * is asked of this spy.
    */
   smsSend: jest.SpiedFunction<SandboxSmsGateway['send']>;
-  /** The shared store behind the register's recorded orders and the SMS outbox. */
+  /** The shared store behind the register's recorded orders, the SMS outbox and the limits. */
   shared: MemorySharedStore;
+  limits: AbuseLimits;
   conversationState: ConversationState;
   /** MemoryStorage's backing object: key -> JSON string (deleted keys hold undefined). */
   memory: Record<string, string | undefined>;
@@ -84,6 +86,8 @@ export function makeDeps(options: { acceptSynthetic?: boolean; minid?: SandboxMi
   const sms = new SandboxSmsGateway({ now: clock.now, store: shared, secret });
   const smsSend = jest.spyOn(sms, 'send');
   const codes = new OneTimeCodes({ now: clock.now, secret });
+  const logger = createLogger({ level: 'silent' });
+  const limits = new AbuseLimits({ store: shared, secret, clock: clock.now, logger });
   const memory: Record<string, string | undefined> = {};
   const conversationState = new ConversationState(new MemoryStorage(memory as Record<string, string>));
   const deps: DialogDeps = {
@@ -91,11 +95,12 @@ export function makeDeps(options: { acceptSynthetic?: boolean; minid?: SandboxMi
     minid,
     sms,
     codes,
-    logger: createLogger({ level: 'silent' }),
+    limits,
+    logger,
     acceptSynthetic: options.acceptSynthetic ?? true,
     conversationState,
   };
-  return { deps, clock, minid, sms, smsSend, shared, conversationState, memory };
+  return { deps, clock, minid, sms, smsSend, shared, limits, conversationState, memory };
 }
 
 /** Everything the storage holds, as one string (for "no digits kept" assertions). */
