@@ -76,12 +76,14 @@ export class PhoneVerificationDialog extends InterruptibleDialog {
   private async sendCodeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const parsed = parseMobileNumber(String(step.result ?? ''));
     if (!parsed.ok) {
+      this.deps.metrics?.funnel(step.context, 'too-many-tries');
       await say(step.context, 'phone.tooManyTries');
       await sayHumanHelp(step.context);
       return step.endDialog({ verified: false, reason: 'too-many-tries' } satisfies PhoneVerificationResult);
     }
     const { code, challenge } = this.deps.codes.issue();
     await this.sendCode(step, parsed.e164, code);
+    this.deps.metrics?.funnel(step.context, 'code-sent');
     await say(step.context, 'code.sent', {
       phone: maskPhone(parsed.e164),
       minutes: CODE_POLICY.validMinutes,
@@ -116,6 +118,7 @@ export class PhoneVerificationDialog extends InterruptibleDialog {
       } satisfies CodeLoopOptions);
     switch (verdict.result) {
       case 'ok':
+        this.deps.metrics?.funnel(step.context, 'code-verified');
         await say(step.context, 'code.verified');
         return step.endDialog({ verified: true, phone: to } satisfies PhoneVerificationResult);
       case 'malformed':
@@ -148,12 +151,14 @@ export class PhoneVerificationDialog extends InterruptibleDialog {
         retry: { key: 'code.resendTooSoon', params: { count: result.retryInSeconds } },
       } satisfies CodeLoopOptions);
     }
+    this.deps.metrics?.funnel(step.context, 'resend-limit');
     await say(step.context, 'code.resendLimit', ruleParams());
     await sayHumanHelp(step.context);
     return step.endDialog({ verified: false, reason: 'resend-limit' } satisfies PhoneVerificationResult);
   }
 
   private async locked(step: WaterfallStepContext<CodeLoopOptions>): Promise<DialogTurnResult> {
+    this.deps.metrics?.funnel(step.context, 'locked');
     await say(step.context, 'code.locked', { tries: CODE_POLICY.maxWrongTries });
     await sayHumanHelp(step.context);
     return step.endDialog({ verified: false, reason: 'locked' } satisfies PhoneVerificationResult);

@@ -9,6 +9,7 @@ import {
 } from 'botbuilder';
 import type { Server } from 'restify';
 import type { DestinationStream } from 'pino';
+import { Registry } from 'prom-client';
 import { ConfigError, loadConfig, type Config } from './config';
 import { fixedClock, systemClock, type Clock } from './clock';
 import { createLogger, type Logger } from './logging';
@@ -23,6 +24,7 @@ import { TurnSerializer } from './bot/turnSerializer';
 import { TurnLock } from './storage/turnLock';
 import { createTurnErrorHandler } from './bot/errors';
 import { createServer, listen, close } from './server';
+import { Metrics } from './metrics';
 import { MainDialog } from '../dialogs/mainDialog';
 import { promptDefaults } from '../dialogs/prompts';
 import type { SharedStore } from './storage/shared';
@@ -50,6 +52,8 @@ export interface App {
   clock: Clock;
   /** The store every instance shares (turn locks, the sandbox register's orders, the SMS outbox). */
   shared: SharedStore;
+  /** The bot's metrics (wire the limits module's onHit to `metrics.limitHit`). */
+  metrics: Metrics;
   /** Releases the store's connections and timers; call after the server has closed. */
   close(): Promise<void>;
 }
@@ -67,6 +71,7 @@ export interface Bot {
   shared: SharedStore;
   /** The conversation state's storage (the override, or the one STORAGE selects). */
   storage: Storage;
+  metrics: Metrics;
   /** Releases the store's connections and timers. */
   close(): Promise<void>;
 }
@@ -137,9 +142,22 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
   const sms = new SandboxSmsGateway({ now: clock, store: shared, secret: privacySecret });
   const codes = new OneTimeCodes({ now: clock, secret: privacySecret });
 
+  // Our own registry, never prom-client's global one: two builds in one process (tests) stay apart.
+  // Process metrics only where they are exposed.
+  const metrics = new Metrics({ registry: new Registry(), processMetrics: Boolean(config.METRICS_TOKEN) });
+
   const conversationState = new EtagConversationState(stores.storage);
   const mainDialog = new MainDialog(
-    { clock, minid, sms, codes, logger, acceptSynthetic: config.ACCEPT_SYNTHETIC_IDS, conversationState },
+    {
+      clock,
+      minid,
+      sms,
+      codes,
+      logger,
+      acceptSynthetic: config.ACCEPT_SYNTHETIC_IDS,
+      conversationState,
+      metrics,
+    },
     promptDefaults(i18n),
   );
   const bot = new MinIdBot({
@@ -156,6 +174,7 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
     understand: (text) => recognizer.understand(text),
     idleTimeoutMinutes: config.IDLE_TIMEOUT_MINUTES,
     privacySecret,
+    metrics,
     serializer: new TurnSerializer({
       lock: new TurnLock(shared),
       lockTtlMs: config.TURN_LOCK_TTL_MS,
@@ -174,6 +193,7 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
     privacySecret,
     shared,
     storage: stores.storage,
+    metrics,
     close: stores.close,
   };
 }
@@ -185,6 +205,7 @@ export function turnErrorHandler(built: Bot): (context: TurnContext, error: Erro
     i18n: built.i18n,
     conversationState: built.conversationState,
     privacySecret: built.privacySecret,
+    metrics: built.metrics,
   });
 }
 
@@ -204,6 +225,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     logger: built.logger,
     isReady: () => isReady(built),
     sandboxSms: config.SANDBOX_ENDPOINTS ? built.sms : undefined,
+    metrics: config.METRICS_TOKEN ? { metrics: built.metrics, token: config.METRICS_TOKEN } : undefined,
   });
   return {
     config,
@@ -213,6 +235,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     sms: built.sms,
     clock: built.clock,
     shared: built.shared,
+    metrics: built.metrics,
     close: built.close,
   };
 }

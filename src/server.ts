@@ -2,6 +2,7 @@ import restify, { type Request, type Response, type Server } from 'restify';
 import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { Logger } from './logging';
 import type { SandboxSmsGateway } from './sms/sandbox';
+import { bearerMatches, type Metrics } from './metrics';
 import { ACTIVITY_BODY_LIMITS, BadRequestBodyError, parseActivity, readJsonBody } from './http/body';
 
 export interface ServerDeps {
@@ -12,9 +13,11 @@ export interface ServerDeps {
   isReady: () => Promise<boolean>;
   /** The sandbox SMS outbox; given only with MINID_BACKEND=sandbox, so the route exists only there. */
   sandboxSms?: SandboxSmsGateway;
+  /** GET /metrics, behind a bearer token; absent (404) when not given. */
+  metrics?: { metrics: Metrics; token: string };
 }
 
-/** Routes only: /api/messages, /healthz, /readyz and, in the sandbox, /sandbox/sms. */
+/** Routes only: /api/messages, /healthz, /readyz, /metrics (with a token) and, in the sandbox, /sandbox/sms. */
 export function createServer(deps: ServerDeps): Server {
   const server = restify.createServer({
     name: 'minid-helpline-bot',
@@ -84,6 +87,21 @@ export function createServer(deps: ServerDeps): Server {
         deps.logger.warn({ err }, 'sandbox outbox unavailable');
         res.send(503, { error: 'the sandbox outbox is unavailable' });
       }
+    });
+  }
+
+  const exposed = deps.metrics;
+  if (exposed) {
+    server.get('/metrics', async (req: Request, res: Response) => {
+      // One answer for a missing header, a wrong scheme and a wrong token: nothing says which it was.
+      if (!bearerMatches(req.headers.authorization, exposed.token)) {
+        res.setHeader('www-authenticate', 'Bearer');
+        res.send(401, { error: 'unauthorized' });
+        return;
+      }
+      const { contentType, body } = await exposed.metrics.render();
+      res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
+      res.end(body);
     });
   }
 

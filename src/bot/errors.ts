@@ -1,6 +1,7 @@
 import type { BotState, TurnContext } from 'botbuilder';
 import type { i18n } from 'i18next';
 import type { Logger } from '../logging';
+import type { Metrics } from '../metrics';
 import { pseudonymize } from '../privacy/redact';
 import { SUPPORT } from '../rules';
 import { renderMessage } from './render';
@@ -17,8 +18,10 @@ export function createTurnErrorHandler(deps: {
   i18n: i18n;
   conversationState: BotState;
   privacySecret: string;
+  metrics?: Pick<Metrics, 'turnError'>;
 }): (context: TurnContext, error: Error) => Promise<void> {
   return async (context, error) => {
+    deps.metrics?.turnError(context, error);
     deps.logger.error(
       {
         err: error,

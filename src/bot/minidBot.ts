@@ -10,6 +10,7 @@ import type { i18n } from 'i18next';
 import { langToLocale } from '../i18n';
 import type { Clock } from '../clock';
 import type { Logger } from '../logging';
+import type { Metrics } from '../metrics';
 import { pseudonymize } from '../privacy/redact';
 import { DIALOG_STATE_PROPERTY, SESSION_PROPERTY, type SessionState } from './session';
 import { setTurnLanguage, setTurnUnderstanding, type TurnUnderstanding } from './turn';
@@ -30,6 +31,8 @@ export interface MinIdBotDeps {
   privacySecret: string;
   /** One turn at a time per conversation, across instances. */
   serializer: TurnSerializer;
+  /** Counts turns and their latency. */
+  metrics?: Pick<Metrics, 'turn'>;
 }
 
 /**
@@ -75,11 +78,16 @@ export class MinIdBot extends ActivityHandler {
   async run(context: TurnContext): Promise<void> {
     const a = context.activity;
     const key = `turn:${pseudonymize(`${a.channelId ?? ''}|${a.conversation?.id ?? ''}`, this.deps.privacySecret)}`;
-    await this.deps.serializer.run(
-      key,
-      () => this.runTurn(context),
-      () => this.busy(context),
-    );
+    const started = process.hrtime.bigint();
+    try {
+      await this.deps.serializer.run(
+        key,
+        () => this.runTurn(context),
+        () => this.busy(context),
+      );
+    } finally {
+      this.deps.metrics?.turn(context, Number(process.hrtime.bigint() - started) / 1e9);
+    }
   }
 
   /** The answer to a turn that could not get its turn in time: no state is read or written. */
