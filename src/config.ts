@@ -105,6 +105,12 @@ export const configSchema = z.object({
       error: 'must be empty or at least 32 characters without spaces',
     })
     .describe('Bearer token for GET /metrics (at least 32 characters); empty = no /metrics route.'),
+  OUTGOING_TIMEOUT_MS: int(5000, 100, 60_000).describe(
+    'Budget of one outgoing call (reply to the channel, SMS, MinID register), retries included.',
+  ),
+  OUTGOING_RETRIES: int(2, 0, 5).describe(
+    'Retries of an outgoing call on network errors, 408/429 and 5xx, within its budget.',
+  ),
 });
 
 type RawConfig = z.output<typeof configSchema>;

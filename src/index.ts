@@ -16,6 +16,10 @@ import { createLogger, type Logger } from './logging';
 import { createI18n } from './i18n';
 import { SandboxMinIdService } from './minid/sandbox';
 import { SandboxSmsGateway } from './sms/sandbox';
+import { TimedSmsGateway } from './sms/timed';
+import { TimedMinIdService } from './minid/timed';
+import { callWithPolicy, type OutgoingPolicy } from './http/outgoing';
+import { createConnectorHttpClient } from './http/connectorClient';
 import { OneTimeCodes } from './verification/codes';
 import { IntentRecognizer, detectLanguage, parseLanguageSwitch } from './understanding';
 import { LanguageResolver } from './bot/language';
@@ -72,6 +76,8 @@ export interface Bot {
   /** The conversation state's storage (the override, or the one STORAGE selects). */
   storage: Storage;
   metrics: Metrics;
+  /** Deadline and retries of every outgoing call (channel replies, SMS, MinID register). */
+  outgoing: OutgoingPolicy;
   /** Releases the store's connections and timers. */
   close(): Promise<void>;
 }
@@ -141,6 +147,10 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
   const minid = SandboxMinIdService.fromBundledPopulation({ store: shared, secret: privacySecret });
   const sms = new SandboxSmsGateway({ now: clock, store: shared, secret: privacySecret });
   const codes = new OneTimeCodes({ now: clock, secret: privacySecret });
+  const outgoing: OutgoingPolicy = {
+    timeoutMs: config.OUTGOING_TIMEOUT_MS,
+    retries: config.OUTGOING_RETRIES,
+  };
 
   // Our own registry, never prom-client's global one: two builds in one process (tests) stay apart.
   // Process metrics only where they are exposed.
@@ -150,8 +160,9 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
   const mainDialog = new MainDialog(
     {
       clock,
-      minid,
-      sms,
+      // Local in the sandbox, but a real backend plugs in behind the same deadline.
+      minid: new TimedMinIdService(minid, outgoing),
+      sms: new TimedSmsGateway(sms, outgoing),
       codes,
       logger,
       acceptSynthetic: config.ACCEPT_SYNTHETIC_IDS,
@@ -160,6 +171,7 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
     },
     promptDefaults(i18n),
   );
+  const onTurnError = createTurnErrorHandler({ logger, i18n, conversationState, privacySecret, metrics });
   const bot = new MinIdBot({
     conversationState,
     mainDialog,
@@ -175,6 +187,7 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
     idleTimeoutMinutes: config.IDLE_TIMEOUT_MINUTES,
     privacySecret,
     metrics,
+    onTurnError,
     serializer: new TurnSerializer({
       lock: new TurnLock(shared),
       lockTtlMs: config.TURN_LOCK_TTL_MS,
@@ -194,6 +207,7 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
     shared,
     storage: stores.storage,
     metrics,
+    outgoing,
     close: stores.close,
   };
 }
@@ -211,12 +225,19 @@ export function turnErrorHandler(built: Bot): (context: TurnContext, error: Erro
 
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const built = await buildBot(config, overrides);
-  const auth = new ConfigurationBotFrameworkAuthentication({
-    MicrosoftAppId: config.MicrosoftAppId,
-    MicrosoftAppPassword: config.MicrosoftAppPassword,
-    MicrosoftAppType: config.MicrosoftAppType,
-    MicrosoftAppTenantId: config.MicrosoftAppTenantId,
-  });
+  const auth = new ConfigurationBotFrameworkAuthentication(
+    {
+      MicrosoftAppId: config.MicrosoftAppId,
+      MicrosoftAppPassword: config.MicrosoftAppPassword,
+      MicrosoftAppType: config.MicrosoftAppType,
+      MicrosoftAppTenantId: config.MicrosoftAppTenantId,
+    },
+    undefined,
+    undefined,
+    undefined,
+    // Replies posted to the channel's serviceUrl: bounded, so a silent channel cannot hold a turn.
+    { httpClient: createConnectorHttpClient(built.outgoing) },
+  );
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = turnErrorHandler(built);
   const server = createServer({
@@ -242,7 +263,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
 /** Ready when the MinID service is and the shared store answers a ping. */
 async function isReady(built: Bot): Promise<boolean> {
-  if (!(await built.minid.isReady())) return false;
+  if (!(await callWithPolicy('minid', built.outgoing, () => built.minid.isReady()))) return false;
   try {
     await built.shared.ping();
     return true;

@@ -17,6 +17,7 @@ import { setTurnLanguage, setTurnUnderstanding, type TurnUnderstanding } from '.
 import type { LanguageResolver } from './language';
 import { composed, say } from './text';
 import type { TurnSerializer } from './turnSerializer';
+import { markTurnErrorHandled } from './errors';
 
 export interface MinIdBotDeps {
   conversationState: BotState;
@@ -31,6 +32,11 @@ export interface MinIdBotDeps {
   privacySecret: string;
   /** One turn at a time per conversation, across instances. */
   serializer: TurnSerializer;
+  /**
+   * Handles a failed turn while the conversation's turn lock is still held: the adapter's handler runs
+   * only after the lock is released, and its state write would race the conversation's next turn.
+   */
+  onTurnError?: (context: TurnContext, error: Error) => Promise<void>;
   /** Counts turns and their latency. */
   metrics?: Pick<Metrics, 'turn'>;
 }
@@ -82,12 +88,22 @@ export class MinIdBot extends ActivityHandler {
     try {
       await this.deps.serializer.run(
         key,
-        () => this.runTurn(context),
+        () => this.runTurn(context).catch((error: unknown) => this.failed(context, error)),
         () => this.busy(context),
       );
     } finally {
       this.deps.metrics?.turn(context, Number(process.hrtime.bigint() - started) / 1e9);
     }
+  }
+
+  /** Runs the error handler inside the lock, then lets the error go on to the adapter (which skips it). */
+  private async failed(context: TurnContext, error: unknown): Promise<never> {
+    const onTurnError = this.deps.onTurnError;
+    if (onTurnError) {
+      await onTurnError(context, error instanceof Error ? error : new Error(String(error)));
+      markTurnErrorHandled(context, error);
+    }
+    throw error;
   }
 
   /** The answer to a turn that could not get its turn in time: no state is read or written. */
