@@ -111,6 +111,9 @@ export const configSchema = z.object({
   OUTGOING_RETRIES: int(2, 0, 5).describe(
     'Retries of an outgoing call on network errors, 408/429 and 5xx, within its budget.',
   ),
+  SHUTDOWN_GRACE_MS: int(10_000, 0, 600_000).describe(
+    'On SIGTERM/SIGINT, how long requests already accepted may take to finish before the process exits.',
+  ),
 });
 
 type RawConfig = z.output<typeof configSchema>;

@@ -27,8 +27,9 @@ import { MinIdBot } from './bot/minidBot';
 import { TurnSerializer } from './bot/turnSerializer';
 import { TurnLock } from './storage/turnLock';
 import { createTurnErrorHandler } from './bot/errors';
-import { createServer, listen, close } from './server';
+import { createServer, listen } from './server';
 import { Metrics } from './metrics';
+import { ServerLifecycle } from './http/lifecycle';
 import { MainDialog } from '../dialogs/mainDialog';
 import { promptDefaults } from '../dialogs/prompts';
 import type { SharedStore } from './storage/shared';
@@ -58,6 +59,8 @@ export interface App {
   shared: SharedStore;
   /** The bot's metrics (wire the limits module's onHit to `metrics.limitHit`). */
   metrics: Metrics;
+  /** In-flight requests and draining (graceful shutdown). */
+  lifecycle: ServerLifecycle;
   /** Releases the store's connections and timers; call after the server has closed. */
   close(): Promise<void>;
 }
@@ -240,7 +243,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   );
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = turnErrorHandler(built);
+  const lifecycle = new ServerLifecycle();
   const server = createServer({
+    lifecycle,
     adapter,
     bot: built.bot,
     logger: built.logger,
@@ -257,6 +262,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     clock: built.clock,
     shared: built.shared,
     metrics: built.metrics,
+    lifecycle,
     close: built.close,
   };
 }
@@ -319,16 +325,25 @@ async function main(): Promise<void> {
     },
     'MinID helpline bot listening (POST /api/messages on the port given)',
   );
-  const shutdown = (signal: string) => {
-    app.logger.info({ signal }, 'shutting down');
-    void close(app.server)
-      .then(() => app.close())
-      .then(() => process.exit(0));
-    // In-flight turns get a moment; a stuck connection must not keep the process alive forever.
-    setTimeout(() => process.exit(0), 5000).unref();
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    // A second signal while draining changes nothing: the grace already bounds the wait.
+    if (stopping) return;
+    stopping = true;
+    const graceMs = config.SHUTDOWN_GRACE_MS;
+    app.logger.info(
+      { signal, graceMs, active: app.lifecycle.active, open: app.lifecycle.open },
+      'shutting down',
+    );
+    // Closing the stores must not keep the process alive past the grace either.
+    setTimeout(() => process.exit(0), graceMs + 3000).unref();
+    const { unfinished } = await app.lifecycle.drain(graceMs);
+    await app.close().catch((err: unknown) => app.logger.warn({ err }, 'closing the stores failed'));
+    app.logger.info({ signal, unfinished, requests: app.lifecycle.served }, 'stopped');
+    process.exit(0);
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 if (require.main === module) {

@@ -3,6 +3,7 @@ import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { Logger } from './logging';
 import type { SandboxSmsGateway } from './sms/sandbox';
 import { bearerMatches, type Metrics } from './metrics';
+import type { ServerLifecycle } from './http/lifecycle';
 import { ACTIVITY_BODY_LIMITS, BadRequestBodyError, parseActivity, readJsonBody } from './http/body';
 
 export interface ServerDeps {
@@ -15,6 +16,8 @@ export interface ServerDeps {
   sandboxSms?: SandboxSmsGateway;
   /** GET /metrics, behind a bearer token; absent (404) when not given. */
   metrics?: { metrics: Metrics; token: string };
+  /** Counts in-flight requests for graceful shutdown; while it drains, /readyz answers 503. */
+  lifecycle?: ServerLifecycle;
 }
 
 /** Routes only: /api/messages, /healthz, /readyz, /metrics (with a token) and, in the sandbox, /sandbox/sms. */
@@ -26,6 +29,7 @@ export function createServer(deps: ServerDeps): Server {
     // logs through pino; its typings still describe the bunyan logger of older versions.
     log: deps.logger.child({ source: 'restify' }) as unknown as restify.ServerOptions['log'],
   });
+  deps.lifecycle?.attach(server.server);
   server.use(restify.plugins.queryParser({ mapParams: false }));
   // No bodyParser: bodies are read by src/http/body.ts (no gzip, no multipart, a hard byte limit).
 
@@ -61,6 +65,10 @@ export function createServer(deps: ServerDeps): Server {
   });
 
   server.get('/readyz', async (_req: Request, res: Response) => {
+    if (deps.lifecycle?.draining) {
+      res.send(503, { status: 'draining' });
+      return;
+    }
     let ready = false;
     try {
       ready = await deps.isReady();
