@@ -68,7 +68,12 @@ export const HANDOFF_OUTCOMES = [
 export type HandoffOutcome = (typeof HANDOFF_OUTCOMES)[number];
 
 /** Kinds of turn errors; anything else is `other`. */
-export const ERROR_KINDS = ['StateConflictError', 'StoreUnavailableError', 'other'] as const;
+export const ERROR_KINDS = [
+  'StateConflictError',
+  'StoreUnavailableError',
+  'OutgoingCallError',
+  'other',
+] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 /** The port the dialogs record the funnel through (DialogDeps.metrics). */

@@ -2,6 +2,7 @@ import { TurnContext, TestAdapter, type Activity } from 'botbuilder';
 import { Registry } from 'prom-client';
 import { Metrics, bearerMatches, noFunnelMetrics } from '../../../src/metrics';
 import { StateConflictError } from '../../../src/storage/errors';
+import { OutgoingCallError } from '../../../src/http/outgoing';
 import { StoreUnavailableError } from '../../../src/storage/shared';
 
 function context(channelId: string): TurnContext {
@@ -19,6 +20,7 @@ describe('Metrics', () => {
     metrics.turnError(context('msteams'), new StoreUnavailableError(new Error('down')));
     metrics.turnError(context('12345678901'), new Error('Person 14838510036 not found'));
     metrics.turnError(context('sms'), 'not an error');
+    metrics.turnError(context('webchat'), new OutgoingCallError('channel', 'timeout'));
     const { body, contentType } = await metrics.render();
     expect(contentType).toMatch(/^text\/plain/);
     expect(body).toContain('minid_limit_hits_total{limit="codes-per-phone"} 1');
@@ -28,6 +30,7 @@ describe('Metrics', () => {
     expect(body).toContain('minid_turn_errors_total{channel="msteams",kind="StoreUnavailableError"} 1');
     expect(body).toContain('minid_turn_errors_total{channel="other",kind="other"} 1');
     expect(body).toContain('minid_turn_errors_total{channel="sms",kind="other"} 1');
+    expect(body).toContain('minid_turn_errors_total{channel="webchat",kind="OutgoingCallError"} 1');
     expect(body).not.toMatch(/4741234567|14838510036|12345678901|lookups-per-phone/);
   });
 
