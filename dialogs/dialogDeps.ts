@@ -2,6 +2,7 @@ import type { BotState } from 'botbuilder';
 import type { Clock } from '../src/clock';
 import type { AbuseLimits } from '../src/limits';
 import type { Logger } from '../src/logging';
+import type { FunnelMetrics } from '../src/metrics';
 import type { MinIdService } from '../src/minid/service';
 import type { SmsGateway } from '../src/sms/gateway';
 import type { OneTimeCodes } from '../src/verification/codes';
@@ -19,4 +20,6 @@ export interface DialogDeps {
   acceptSynthetic: boolean;
   /** Removes everything the bot holds about the conversation ("slett samtalen"). */
   conversationState: BotState;
+  /** Records the order funnel (labels from fixed lists only); absent = nothing is recorded. */
+  metrics?: FunnelMetrics;
 }

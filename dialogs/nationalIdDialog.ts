@@ -56,13 +56,16 @@ export class NationalIdDialog extends InterruptibleDialog {
   private async checkStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const parsed = this.parse(String(step.result ?? ''));
     if (!parsed.ok) {
+      this.deps.metrics?.funnel(step.context, 'id-too-many-tries');
       await say(step.context, 'nationalId.tooManyTries');
       await sayHumanHelp(step.context);
       return step.endDialog({ ok: false, reason: 'too-many-tries' } satisfies NationalIdResult);
     }
+    this.deps.metrics?.funnel(step.context, 'id-accepted');
     await say(step.context, 'nationalId.received', { lastTwo: lastTwoDigits(parsed.value) });
     const age = ageRuleFromBirthYear(Number(parsed.birthDate.slice(0, 4)), this.today());
     if (!age.canOrder) {
+      this.deps.metrics?.funnel(step.context, 'too-young');
       await say(step.context, 'outcome.too-young', { ...ruleParams(), orderableFrom: age.orderableFrom });
       return step.endDialog({ ok: false, reason: 'too-young' } satisfies NationalIdResult);
     }

@@ -47,6 +47,7 @@ export class OrderDialog extends InterruptibleDialog {
   }
 
   private async nationalIdStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    this.deps.metrics?.funnel(step.context, 'started');
     await say(step.context, 'order.intro');
     return step.beginDialog(NATIONAL_ID_DIALOG);
   }
@@ -83,6 +84,7 @@ export class OrderDialog extends InterruptibleDialog {
     }
     const person = await this.deps.minid.findPerson(nationalId);
     if (!person) {
+      this.deps.metrics?.funnel(step.context, 'not-found');
       await say(step.context, 'order.notFound', ruleParams());
       await sayHumanHelp(step.context);
       return step.endDialog();
@@ -92,6 +94,7 @@ export class OrderDialog extends InterruptibleDialog {
     if (decision.outcome === 'can-order') {
       await this.deps.minid.recordOrder(nationalId, now);
     }
+    this.deps.metrics?.funnel(step.context, decision.outcome === 'can-order' ? 'ordered' : decision.outcome);
     await this.tellOutcome(step, decision);
     if (decision.outcome !== 'can-order') return step.endDialog();
     return step.prompt(

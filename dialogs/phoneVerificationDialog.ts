@@ -91,6 +91,7 @@ export class PhoneVerificationDialog extends InterruptibleDialog {
   ): Promise<DialogTurnResult> {
     const parsed = parseMobileNumber(String(step.result ?? ''));
     if (!parsed.ok) {
+      this.deps.metrics?.funnel(step.context, 'too-many-tries');
       await say(step.context, 'phone.tooManyTries');
       await sayHumanHelp(step.context);
       return step.endDialog({ verified: false, reason: 'too-many-tries' } satisfies PhoneVerificationResult);
@@ -103,6 +104,7 @@ export class PhoneVerificationDialog extends InterruptibleDialog {
     if (refused) return this.refuse(step, refused);
     const { code, challenge } = this.deps.codes.issue();
     await this.sendCode(step, parsed.e164, code);
+    this.deps.metrics?.funnel(step.context, 'code-sent');
     await say(step.context, 'code.sent', {
       phone: maskPhone(parsed.e164),
       minutes: CODE_POLICY.validMinutes,
@@ -167,6 +169,7 @@ export class PhoneVerificationDialog extends InterruptibleDialog {
     }
     switch (verdict.result) {
       case 'ok':
+        this.deps.metrics?.funnel(step.context, 'code-verified');
         await say(step.context, 'code.verified');
         return step.endDialog({ verified: true, phone: to } satisfies PhoneVerificationResult);
       case 'malformed':
@@ -203,6 +206,7 @@ export class PhoneVerificationDialog extends InterruptibleDialog {
         retry: { key: 'code.resendTooSoon', params: { count: result.retryInSeconds } },
       } satisfies CodeLoopOptions);
     }
+    this.deps.metrics?.funnel(step.context, 'resend-limit');
     await say(step.context, 'code.resendLimit', ruleParams());
     await sayHumanHelp(step.context);
     return step.endDialog({ verified: false, reason: 'resend-limit' } satisfies PhoneVerificationResult);
@@ -213,6 +217,7 @@ export class PhoneVerificationDialog extends InterruptibleDialog {
     step: WaterfallStepContext<CodeLoopOptions>,
     lock?: LimitRefusal,
   ): Promise<DialogTurnResult> {
+    this.deps.metrics?.funnel(step.context, 'locked');
     const tries = { tries: CODE_POLICY.maxWrongTries };
     await step.context.sendActivity(
       composed(

@@ -98,6 +98,22 @@ export const configSchema = z.object({
       error: 'must be 1-64 characters of letters, digits, : _ . -',
     })
     .describe('Prefix of every Redis key, so several bots or environments can share one Redis.'),
+  METRICS_TOKEN: z
+    .string()
+    .default('')
+    .refine((v) => v === '' || (v.length >= 32 && !/\s/.test(v)), {
+      error: 'must be empty or at least 32 characters without spaces',
+    })
+    .describe('Bearer token for GET /metrics (at least 32 characters); empty = no /metrics route.'),
+  OUTGOING_TIMEOUT_MS: int(5000, 100, 60_000).describe(
+    'Budget of one outgoing call (reply to the channel, SMS, MinID register), retries included.',
+  ),
+  OUTGOING_RETRIES: int(2, 0, 5).describe(
+    'Retries of an outgoing call on network errors, 408/429 and 5xx, within its budget.',
+  ),
+  SHUTDOWN_GRACE_MS: int(10_000, 0, 600_000).describe(
+    'On SIGTERM/SIGINT, how long requests already accepted may take to finish before the process exits.',
+  ),
 });
 
 type RawConfig = z.output<typeof configSchema>;
@@ -122,7 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       parsed.error.issues.map((i) => {
         const key = String(i.path[0] ?? '?');
         // Never echo secrets back into logs (a Redis URL may carry a password).
-        const shown = /password|secret|url/i.test(key) ? '' : ` (got "${String(input[key] ?? '')}")`;
+        const shown = /password|secret|url|token/i.test(key) ? '' : ` (got "${String(input[key] ?? '')}")`;
         return `${key}: ${i.message}${shown}`;
       }),
     );

@@ -9,12 +9,17 @@ import {
 } from 'botbuilder';
 import type { Server } from 'restify';
 import type { DestinationStream } from 'pino';
+import { Registry } from 'prom-client';
 import { ConfigError, loadConfig, type Config } from './config';
 import { fixedClock, systemClock, type Clock } from './clock';
 import { createLogger, type Logger } from './logging';
 import { createI18n } from './i18n';
 import { SandboxMinIdService } from './minid/sandbox';
 import { SandboxSmsGateway } from './sms/sandbox';
+import { TimedSmsGateway } from './sms/timed';
+import { TimedMinIdService } from './minid/timed';
+import { callWithPolicy, type OutgoingPolicy } from './http/outgoing';
+import { createConnectorHttpClient } from './http/connectorClient';
 import { OneTimeCodes } from './verification/codes';
 import { AbuseLimits } from './limits';
 import type { LimitName } from './rules';
@@ -24,7 +29,9 @@ import { MinIdBot } from './bot/minidBot';
 import { TurnSerializer } from './bot/turnSerializer';
 import { TurnLock } from './storage/turnLock';
 import { createTurnErrorHandler } from './bot/errors';
-import { createServer, listen, close } from './server';
+import { createServer, listen } from './server';
+import { Metrics } from './metrics';
+import { ServerLifecycle } from './http/lifecycle';
 import { MainDialog } from '../dialogs/mainDialog';
 import { promptDefaults } from '../dialogs/prompts';
 import type { SharedStore } from './storage/shared';
@@ -55,6 +62,10 @@ export interface App {
   /** The store every instance shares (turn locks, the sandbox register's orders, the SMS outbox). */
   shared: SharedStore;
   limits: AbuseLimits;
+  /** The bot's metrics (wire the limits module's onHit to `metrics.limitHit`). */
+  metrics: Metrics;
+  /** In-flight requests and draining (graceful shutdown). */
+  lifecycle: ServerLifecycle;
   /** Releases the store's connections and timers; call after the server has closed. */
   close(): Promise<void>;
 }
@@ -74,6 +85,9 @@ export interface Bot {
   storage: Storage;
   /** Limits over the shared store (codes, wrong-code locks, lookups, messages). */
   limits: AbuseLimits;
+  metrics: Metrics;
+  /** Deadline and retries of every outgoing call (channel replies, SMS, MinID register). */
+  outgoing: OutgoingPolicy;
   /** Releases the store's connections and timers. */
   close(): Promise<void>;
 }
@@ -143,28 +157,42 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
   const minid = SandboxMinIdService.fromBundledPopulation({ store: shared, secret: privacySecret });
   const sms = new SandboxSmsGateway({ now: clock, store: shared, secret: privacySecret });
   const codes = new OneTimeCodes({ now: clock, secret: privacySecret });
+  const outgoing: OutgoingPolicy = {
+    timeoutMs: config.OUTGOING_TIMEOUT_MS,
+    retries: config.OUTGOING_RETRIES,
+  };
+
+  // Our own registry, never prom-client's global one: two builds in one process (tests) stay apart.
+  // Process metrics only where they are exposed.
+  const metrics = new Metrics({ registry: new Registry(), processMetrics: Boolean(config.METRICS_TOKEN) });
   const limits = new AbuseLimits({
     store: shared,
     secret: privacySecret,
     clock,
     logger,
-    onHit: overrides.onLimitHit,
+    onHit: (name) => {
+      metrics.limitHit(name);
+      overrides.onLimitHit?.(name);
+    },
   });
 
   const conversationState = new EtagConversationState(stores.storage);
   const mainDialog = new MainDialog(
     {
       clock,
-      minid,
-      sms,
+      // Local in the sandbox, but a real backend plugs in behind the same deadline.
+      minid: new TimedMinIdService(minid, outgoing),
+      sms: new TimedSmsGateway(sms, outgoing),
       codes,
       limits,
       logger,
       acceptSynthetic: config.ACCEPT_SYNTHETIC_IDS,
       conversationState,
+      metrics,
     },
     promptDefaults(i18n),
   );
+  const onTurnError = createTurnErrorHandler({ logger, i18n, conversationState, privacySecret, metrics });
   const bot = new MinIdBot({
     conversationState,
     mainDialog,
@@ -180,6 +208,8 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
     idleTimeoutMinutes: config.IDLE_TIMEOUT_MINUTES,
     privacySecret,
     limits,
+    metrics,
+    onTurnError,
     serializer: new TurnSerializer({
       lock: new TurnLock(shared),
       lockTtlMs: config.TURN_LOCK_TTL_MS,
@@ -199,6 +229,8 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
     shared,
     storage: stores.storage,
     limits,
+    metrics,
+    outgoing,
     close: stores.close,
   };
 }
@@ -210,26 +242,37 @@ export function turnErrorHandler(built: Bot): (context: TurnContext, error: Erro
     i18n: built.i18n,
     conversationState: built.conversationState,
     privacySecret: built.privacySecret,
+    metrics: built.metrics,
   });
 }
 
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const built = await buildBot(config, overrides);
-  const auth = new ConfigurationBotFrameworkAuthentication({
-    MicrosoftAppId: config.MicrosoftAppId,
-    MicrosoftAppPassword: config.MicrosoftAppPassword,
-    MicrosoftAppType: config.MicrosoftAppType,
-    MicrosoftAppTenantId: config.MicrosoftAppTenantId,
-  });
+  const auth = new ConfigurationBotFrameworkAuthentication(
+    {
+      MicrosoftAppId: config.MicrosoftAppId,
+      MicrosoftAppPassword: config.MicrosoftAppPassword,
+      MicrosoftAppType: config.MicrosoftAppType,
+      MicrosoftAppTenantId: config.MicrosoftAppTenantId,
+    },
+    undefined,
+    undefined,
+    undefined,
+    // Replies posted to the channel's serviceUrl: bounded, so a silent channel cannot hold a turn.
+    { httpClient: createConnectorHttpClient(built.outgoing) },
+  );
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = turnErrorHandler(built);
+  const lifecycle = new ServerLifecycle();
   const server = createServer({
+    lifecycle,
     adapter,
     bot: built.bot,
     logger: built.logger,
     isReady: () => isReady(built),
     sandboxSms: config.SANDBOX_ENDPOINTS ? built.sms : undefined,
     identifyClient: clientIdentifier(config, built.limits),
+    metrics: config.METRICS_TOKEN ? { metrics: built.metrics, token: config.METRICS_TOKEN } : undefined,
   });
   return {
     config,
@@ -240,6 +283,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     clock: built.clock,
     shared: built.shared,
     limits: built.limits,
+    metrics: built.metrics,
+    lifecycle,
     close: built.close,
   };
 }
@@ -260,7 +305,7 @@ export function clientIdentifier(
 
 /** Ready when the MinID service is and the shared store answers a ping. */
 async function isReady(built: Bot): Promise<boolean> {
-  if (!(await built.minid.isReady())) return false;
+  if (!(await callWithPolicy('minid', built.outgoing, () => built.minid.isReady()))) return false;
   try {
     await built.shared.ping();
     return true;
@@ -316,16 +361,25 @@ async function main(): Promise<void> {
     },
     'MinID helpline bot listening (POST /api/messages on the port given)',
   );
-  const shutdown = (signal: string) => {
-    app.logger.info({ signal }, 'shutting down');
-    void close(app.server)
-      .then(() => app.close())
-      .then(() => process.exit(0));
-    // In-flight turns get a moment; a stuck connection must not keep the process alive forever.
-    setTimeout(() => process.exit(0), 5000).unref();
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    // A second signal while draining changes nothing: the grace already bounds the wait.
+    if (stopping) return;
+    stopping = true;
+    const graceMs = config.SHUTDOWN_GRACE_MS;
+    app.logger.info(
+      { signal, graceMs, active: app.lifecycle.active, open: app.lifecycle.open },
+      'shutting down',
+    );
+    // Closing the stores must not keep the process alive past the grace either.
+    setTimeout(() => process.exit(0), graceMs + 3000).unref();
+    const { unfinished } = await app.lifecycle.drain(graceMs);
+    await app.close().catch((err: unknown) => app.logger.warn({ err }, 'closing the stores failed'));
+    app.logger.info({ signal, unfinished, requests: app.lifecycle.served }, 'stopped');
+    process.exit(0);
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 if (require.main === module) {

@@ -2,6 +2,8 @@ import restify, { type Request, type Response, type Server } from 'restify';
 import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { Logger } from './logging';
 import type { SandboxSmsGateway } from './sms/sandbox';
+import { bearerMatches, type Metrics } from './metrics';
+import type { ServerLifecycle } from './http/lifecycle';
 import { ACTIVITY_BODY_LIMITS, BadRequestBodyError, parseActivity, readJsonBody } from './http/body';
 import { setTurnClient } from './bot/turn';
 
@@ -20,9 +22,13 @@ export interface ServerDeps {
    * The address is the socket's: X-Forwarded-For is not trusted, so behind a proxy all users share one.
    */
   identifyClient?: (address: string) => string;
+  /** GET /metrics, behind a bearer token; absent (404) when not given. */
+  metrics?: { metrics: Metrics; token: string };
+  /** Counts in-flight requests for graceful shutdown; while it drains, /readyz answers 503. */
+  lifecycle?: ServerLifecycle;
 }
 
-/** Routes only: /api/messages, /healthz, /readyz and, in the sandbox, /sandbox/sms. */
+/** Routes only: /api/messages, /healthz, /readyz, /metrics (with a token) and, in the sandbox, /sandbox/sms. */
 export function createServer(deps: ServerDeps): Server {
   const server = restify.createServer({
     name: 'minid-helpline-bot',
@@ -31,6 +37,7 @@ export function createServer(deps: ServerDeps): Server {
     // logs through pino; its typings still describe the bunyan logger of older versions.
     log: deps.logger.child({ source: 'restify' }) as unknown as restify.ServerOptions['log'],
   });
+  deps.lifecycle?.attach(server.server);
   server.use(restify.plugins.queryParser({ mapParams: false }));
   // No bodyParser: bodies are read by src/http/body.ts (no gzip, no multipart, a hard byte limit).
 
@@ -71,6 +78,10 @@ export function createServer(deps: ServerDeps): Server {
   });
 
   server.get('/readyz', async (_req: Request, res: Response) => {
+    if (deps.lifecycle?.draining) {
+      res.send(503, { status: 'draining' });
+      return;
+    }
     let ready = false;
     try {
       ready = await deps.isReady();
@@ -97,6 +108,21 @@ export function createServer(deps: ServerDeps): Server {
         deps.logger.warn({ err }, 'sandbox outbox unavailable');
         res.send(503, { error: 'the sandbox outbox is unavailable' });
       }
+    });
+  }
+
+  const exposed = deps.metrics;
+  if (exposed) {
+    server.get('/metrics', async (req: Request, res: Response) => {
+      // One answer for a missing header, a wrong scheme and a wrong token: nothing says which it was.
+      if (!bearerMatches(req.headers.authorization, exposed.token)) {
+        res.setHeader('www-authenticate', 'Bearer');
+        res.send(401, { error: 'unauthorized' });
+        return;
+      }
+      const { contentType, body } = await exposed.metrics.render();
+      res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
+      res.end(body);
     });
   }
 

@@ -2,34 +2,48 @@ import type { BotState, TurnContext } from 'botbuilder';
 import type { i18n } from 'i18next';
 import { localeToLang, type Lang } from '../i18n';
 import type { Logger } from '../logging';
+import type { Metrics } from '../metrics';
 import { pseudonymize } from '../privacy/redact';
 import { SUPPORT } from '../rules';
 import { StateConflictError } from '../storage/errors';
 import { StoreUnavailableError } from '../storage/shared';
+import { OutgoingCallError } from '../http/outgoing';
 import { channelLocale } from './language';
 import { renderMessage } from './render';
 import { DIALOG_STATE_PROPERTY } from './session';
 import { turnLangIfSet } from './turn';
 
 /** How the handler treats a failed turn; one kind per failure that needs a different answer. */
-export type TurnErrorKind = 'conflict' | 'store-unavailable' | 'other';
+export type TurnErrorKind = 'conflict' | 'store-unavailable' | 'channel-unreachable' | 'other';
 
-/** Sorts a turn error into the kinds the handler (and the metrics) tell apart. */
+/** Sorts a turn error into the kinds the handler tells apart. */
 export function turnErrorKind(error: unknown): TurnErrorKind {
   if (error instanceof StateConflictError) return 'conflict';
   if (error instanceof StoreUnavailableError) return 'store-unavailable';
+  if (error instanceof OutgoingCallError && error.target === 'channel') return 'channel-unreachable';
   return 'other';
 }
 
-const ANSWER: Record<TurnErrorKind, string> = {
+const ANSWER: Record<Exclude<TurnErrorKind, 'channel-unreachable'>, string> = {
   conflict: 'errors.conflict',
   'store-unavailable': 'errors.storeUnavailable',
   other: 'errors.apology',
 };
 
+const HANDLED = Symbol('minid.turnErrorHandled');
+
 /**
- * The adapter's last line of defence. It logs (redacted by the logger), apologises in the user's language
- * and keeps the conversation usable. No stack trace or error text ever reaches the user.
+ * Marks a turn's error as handled. The bot handles a failed turn while it still holds the conversation's
+ * turn lock; the adapter's handler, which runs after the lock is released, then leaves it alone instead
+ * of writing state under the next turn's feet.
+ */
+export function markTurnErrorHandled(context: TurnContext, error: unknown): void {
+  context.turnState.set(HANDLED, error);
+}
+
+/**
+ * The last line of defence of a turn. It logs (redacted by the logger), apologises in the user's
+ * language and keeps the conversation usable. No stack trace or error text ever reaches the user.
  *
  * - `other` (a bug, a failing service): the dialog stack is cleared so the next message starts from a
  *   working state; the session (language, welcome) is kept.
@@ -38,18 +52,20 @@ const ANSWER: Record<TurnErrorKind, string> = {
  *   user is asked to send the message again. Clearing it here would destroy the other turn's work.
  * - `store-unavailable`: the store (Redis) is down; writing to it would fail again, so nothing is
  *   written. The user gets the support phone; the bot recovers by itself when the store returns.
+ * - `channel-unreachable`: the channel could not take the replies in time; an apology would only wait
+ *   out another timeout (holding the conversation's turn lock) and be lost as well. The stack is cleared.
  */
 export function createTurnErrorHandler(deps: {
   logger: Logger;
   i18n: i18n;
   conversationState: BotState;
   privacySecret: string;
-  /** Told of every failed turn (metrics). */
-  onError?: (kind: TurnErrorKind) => void;
+  metrics?: Pick<Metrics, 'turnError'>;
 }): (context: TurnContext, error: Error) => Promise<void> {
   return async (context, error) => {
+    if (context.turnState.get(HANDLED) === error) return;
+    deps.metrics?.turnError(context, error);
     const kind = turnErrorKind(error);
-    deps.onError?.(kind);
     const fields = {
       err: error,
       kind,
@@ -57,14 +73,19 @@ export function createTurnErrorHandler(deps: {
       channel: context.activity.channelId,
     };
     // A conflict or an outage is an expected condition of a shared store, not a bug.
-    if (kind === 'other') deps.logger.error(fields, 'unhandled turn error');
-    else deps.logger.warn(fields, 'turn failed on the store');
+    if (kind === 'conflict' || kind === 'store-unavailable') {
+      deps.logger.warn(fields, 'turn failed on the store');
+    } else {
+      deps.logger.error(fields, 'unhandled turn error');
+    }
     try {
-      const t = deps.i18n.getFixedT(languageOf(context));
-      await context.sendActivity(
-        renderMessage(context.activity.channelId, t(ANSWER[kind], { phone: SUPPORT.phone })),
-      );
-      if (kind !== 'other') return;
+      if (kind !== 'channel-unreachable') {
+        const t = deps.i18n.getFixedT(languageOf(context));
+        await context.sendActivity(
+          renderMessage(context.activity.channelId, t(ANSWER[kind], { phone: SUPPORT.phone })),
+        );
+      }
+      if (kind === 'conflict' || kind === 'store-unavailable') return;
       const dialogState = deps.conversationState.createProperty(DIALOG_STATE_PROPERTY);
       await dialogState.delete(context);
       await deps.conversationState.saveChanges(context, true);

@@ -10,6 +10,7 @@ import type { i18n } from 'i18next';
 import { langToLocale } from '../i18n';
 import type { Clock } from '../clock';
 import type { Logger } from '../logging';
+import type { Metrics } from '../metrics';
 import { pseudonymize } from '../privacy/redact';
 import { limitParts, type AbuseLimits } from '../limits';
 import { SUPPORT } from '../rules';
@@ -18,6 +19,7 @@ import { setTurnLanguage, setTurnUnderstanding, type TurnUnderstanding } from '.
 import type { LanguageResolver } from './language';
 import { composed, say } from './text';
 import type { TurnSerializer } from './turnSerializer';
+import { markTurnErrorHandled } from './errors';
 
 export interface MinIdBotDeps {
   conversationState: BotState;
@@ -34,6 +36,13 @@ export interface MinIdBotDeps {
   serializer: TurnSerializer;
   /** Messages per conversation (and, in the dialogs, codes and lookups) over the shared store. */
   limits: AbuseLimits;
+  /**
+   * Handles a failed turn while the conversation's turn lock is still held: the adapter's handler runs
+   * only after the lock is released, and its state write would race the conversation's next turn.
+   */
+  onTurnError?: (context: TurnContext, error: Error) => Promise<void>;
+  /** Counts turns and their latency. */
+  metrics?: Pick<Metrics, 'turn'>;
 }
 
 /**
@@ -81,11 +90,26 @@ export class MinIdBot extends ActivityHandler {
     // A flood is refused before it queues for the turn lock or touches state.
     if (a.type === ActivityTypes.Message && !(await this.withinMessageLimit(context))) return;
     const key = `turn:${pseudonymize(`${a.channelId ?? ''}|${a.conversation?.id ?? ''}`, this.deps.privacySecret)}`;
-    await this.deps.serializer.run(
-      key,
-      () => this.runTurn(context),
-      () => this.busy(context),
-    );
+    const started = process.hrtime.bigint();
+    try {
+      await this.deps.serializer.run(
+        key,
+        () => this.runTurn(context).catch((error: unknown) => this.failed(context, error)),
+        () => this.busy(context),
+      );
+    } finally {
+      this.deps.metrics?.turn(context, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  }
+
+  /** Runs the error handler inside the lock, then lets the error go on to the adapter (which skips it). */
+  private async failed(context: TurnContext, error: unknown): Promise<never> {
+    const onTurnError = this.deps.onTurnError;
+    if (onTurnError) {
+      await onTurnError(context, error instanceof Error ? error : new Error(String(error)));
+      markTurnErrorHandled(context, error);
+    }
+    throw error;
   }
 
   /**

@@ -33,14 +33,16 @@ export const LIMIT_POLICY = {
 } as const satisfies Record<string, LimitWindow | number>;
 
 /** The names limits are known by in answers, audit entries and metrics (never an id or a number). */
-export type LimitName =
-  | 'codes-per-phone'
-  | 'codes-per-conversation'
-  | 'codes-per-client'
-  | 'wrong-codes-phone'
-  | 'wrong-codes-id'
-  | 'ids-per-phone'
-  | 'messages-per-conversation';
+export const LIMIT_NAMES = [
+  'codes-per-phone',
+  'codes-per-conversation',
+  'codes-per-client',
+  'wrong-codes-phone',
+  'wrong-codes-id',
+  'ids-per-phone',
+  'messages-per-conversation',
+] as const;
+export type LimitName = (typeof LIMIT_NAMES)[number];
 
 /** How a wait is told: in whole minutes (rounded up, at least 1) or as the clock time it ends. */
 export type RetryWording = { unit: 'minutes'; minutes: number } | { unit: 'clock'; at: string };

@@ -81,13 +81,14 @@ describe('a good start', () => {
       expect(code).toBe(0);
       expect(Date.now() - signalledAt).toBeLessThan(6_000);
 
-      // Every stdout line is one JSON log record, the last one saying why it stopped.
+      // Every stdout line is one JSON log record, the last two saying why it stopped and that it did.
       const records = started
         .stdout()
         .split('\n')
         .filter(Boolean)
         .map((l) => JSON.parse(l) as Record<string, unknown>);
-      expect(records.at(-1)).toMatchObject({ msg: 'shutting down', signal: 'SIGTERM' });
+      expect(records.at(-2)).toMatchObject({ msg: 'shutting down', signal: 'SIGTERM' });
+      expect(records.at(-1)).toMatchObject({ msg: 'stopped', signal: 'SIGTERM', unfinished: 0 });
       expect(started.stderr()).not.toMatch(/error|\n\s+at /i);
     },
     START_TIMEOUT_MS,
