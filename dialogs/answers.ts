@@ -18,6 +18,7 @@ export const QUESTION_INTENTS = [
   'age',
   'already-have-minid',
   'password-help',
+  'cost',
 ] as const;
 export type QuestionIntent = (typeof QUESTION_INTENTS)[number];
 

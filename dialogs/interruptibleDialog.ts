@@ -13,6 +13,7 @@ import { LANGS } from '../src/i18n';
 import { message, relocalizePrompt, say, tr } from '../src/bot/text';
 import { turnUnderstanding } from '../src/bot/turn';
 import type { DialogDeps } from './dialogDeps';
+import { isDestructiveIntent } from '../src/understanding/recognizer';
 import { answerQuestion, isQuestionIntent, ruleParams, sayHumanHelp } from './answers';
 
 /** Intents that interrupt any step; questions are answered only when a flow is running. */
@@ -137,9 +138,12 @@ export abstract class InterruptibleDialog extends ComponentDialog {
       await innerDc.repromptDialog();
       return Dialog.EndOfTurn;
     }
-    const { intent, score } = turnUnderstanding(ctx);
+    const { intent, score, command } = turnUnderstanding(ctx);
     const owner = promptOwner(innerDc, this);
     if (score < INTERRUPT_THRESHOLD || answersWaitingPrompt(innerDc, owner)) return undefined;
+    // Cancel, start over and delete drop the user's data: only an explicit command phrase or button does
+    // that, never a classification (the recogniser already holds to this; this is the second lock).
+    if (isDestructiveIntent(intent) && command !== true) return undefined;
     switch (intent) {
       case 'cancel':
         await innerDc.cancelAllDialogs();

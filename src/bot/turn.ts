@@ -29,6 +29,10 @@ export interface TurnUnderstanding {
   intent: string;
   score: number;
   language?: Lang;
+  /** True only for an explicit command phrase or a button title: what cancel, start over and delete need. */
+  command?: boolean;
+  /** The likeliest topics, for an honest fallback. */
+  candidates?: string[];
 }
 
 const UNDERSTOOD = Symbol('minid.understood');

@@ -29,5 +29,9 @@ export {
   CORPORA,
   isMostlyDigits,
   prepareForClassifier,
+  commandIntent,
+  isDestructiveIntent,
+  DESTRUCTIVE_INTENTS,
+  MAX_CANDIDATES,
 } from './recognizer';
 export type { Intent, Understood, Corpus } from './recognizer';
