@@ -7,7 +7,10 @@ import {
   type PromptValidatorContext,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
+import type { TurnContext } from 'botbuilder';
 import { promptOptions, say } from '../src/bot/text';
+import { hasNationalIdCandidate } from '../src/understanding/entities';
+import type { NationalIdOptions } from './nationalIdDialog';
 import { turnUnderstanding } from '../src/bot/turn';
 import { AGE_DIALOG, AgeDialog, type AgeOptions } from './ageDialog';
 import { answerQuestion, isQuestionIntent, sayHumanHelp } from './answers';
@@ -40,6 +43,12 @@ export interface MainOptions {
 
 /** What a free-text intent at the top level leads to. */
 type Route = MenuItem | 'age' | 'answer' | 'greeting' | 'thanks';
+
+/** Where free text at the top level leads: a national ID number typed at the menu starts the order with it. */
+function routeForText(context: TurnContext): Route | undefined {
+  if (hasNationalIdCandidate(context.activity.text ?? '')) return 'order';
+  return routeForIntent(turnUnderstanding(context).intent);
+}
 
 function routeForIntent(intent: string): Route | undefined {
   switch (intent) {
@@ -92,7 +101,7 @@ export class MainDialog extends InterruptibleDialog {
   private async menuStep(step: WaterfallStepContext<MainOptions>): Promise<DialogTurnResult> {
     const options = step.options ?? {};
     if (options.useTurnText) {
-      const route = routeForIntent(turnUnderstanding(step.context).intent);
+      const route = routeForText(step.context);
       if (route && route !== 'greeting') return step.next(route);
     }
     return step.prompt(
@@ -107,17 +116,20 @@ export class MainDialog extends InterruptibleDialog {
 
   /** A menu answer is a choice (tapped, typed or its number) or free text the recogniser can route. */
   private async validateMenu(pc: PromptValidatorContext<FoundChoice>): Promise<boolean> {
-    return pc.recognized.succeeded || routeForIntent(turnUnderstanding(pc.context).intent) !== undefined;
+    return pc.recognized.succeeded || routeForText(pc.context) !== undefined;
   }
 
   private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const result = step.result as FoundChoice | Route | undefined;
     const intent = turnUnderstanding(step.context).intent;
     const route: Route | undefined =
-      typeof result === 'string' ? result : result ? MENU[result.index] : routeForIntent(intent);
+      typeof result === 'string' ? result : result ? MENU[result.index] : routeForText(step.context);
     switch (route) {
       case 'order':
-        return step.beginDialog(ORDER_DIALOG);
+        // Typed text may already hold the number ("14838510036" at the menu); a tapped button never does.
+        return step.beginDialog(ORDER_DIALOG, {
+          useTurnText: typeof result !== 'object',
+        } satisfies NationalIdOptions);
       case 'letter':
         return step.beginDialog(LETTER_QUESTIONS_DIALOG, {
           topic: isLetterTopic(intent) && typeof result !== 'object' ? intent : undefined,

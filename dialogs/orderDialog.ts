@@ -5,7 +5,12 @@ import { ruleParams, sayHumanHelp } from './answers';
 import { APP_GUIDE_DIALOG, AppGuideDialog } from './appGuideDialog';
 import type { DialogDeps } from './dialogDeps';
 import { InterruptibleDialog } from './interruptibleDialog';
-import { NATIONAL_ID_DIALOG, NationalIdDialog, type NationalIdResult } from './nationalIdDialog';
+import {
+  NATIONAL_ID_DIALOG,
+  NationalIdDialog,
+  type NationalIdOptions,
+  type NationalIdResult,
+} from './nationalIdDialog';
 import {
   PHONE_VERIFICATION_DIALOG,
   PhoneVerificationDialog,
@@ -45,9 +50,11 @@ export class OrderDialog extends InterruptibleDialog {
     this.initialDialogId = WATERFALL;
   }
 
-  private async nationalIdStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async nationalIdStep(step: WaterfallStepContext<NationalIdOptions>): Promise<DialogTurnResult> {
     await say(step.context, 'order.intro');
-    return step.beginDialog(NATIONAL_ID_DIALOG);
+    return step.beginDialog(NATIONAL_ID_DIALOG, {
+      useTurnText: step.options?.useTurnText,
+    } satisfies NationalIdOptions);
   }
 
   private async phoneStep(step: WaterfallStepContext): Promise<DialogTurnResult> {

@@ -35,3 +35,12 @@ export {
   MAX_CANDIDATES,
 } from './recognizer';
 export type { Intent, Understood, Corpus } from './recognizer';
+export {
+  numberText,
+  numberRuns,
+  hasNationalIdCandidate,
+  hasPhoneCandidate,
+  findCode,
+  codeText,
+  saysNoCode,
+} from './entities';
