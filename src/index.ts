@@ -39,6 +39,8 @@ export interface AppOverrides {
   logDestination?: DestinationStream;
   /** The shared store; tests pass one store to two builds to act as two instances. */
   shared?: SharedStore;
+  /** A trained recogniser to reuse (training takes about a second; scenario runs build many bots). */
+  recognizer?: IntentRecognizer;
 }
 
 export interface App {
@@ -127,7 +129,7 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
   const privacySecret = config.PRIVACY_SECRET || randomBytes(32).toString('hex');
 
   const i18n = await createI18n();
-  const recognizer = await IntentRecognizer.create();
+  const recognizer = overrides.recognizer ?? (await IntentRecognizer.create());
   // One store for everything a user's next turn may need, so it can be served by any instance. The
   // same secret keys it on every instance: with PRIVACY_SECRET unset each process draws its own and
   // instances sharing one store would not find each other's entries.

@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import type { DestinationStream } from 'pino';
 import { loadConfig } from '../../src/config';
 import { buildBot, turnErrorHandler, type Bot } from '../../src/index';
+import type { IntentRecognizer } from '../../src/understanding';
 import { fakeClock } from './fake-clock';
 
 /** The clock the sandbox fixtures assume (their referenceDate, midday Oslo time). */
@@ -42,6 +43,7 @@ export async function startTestBot(
     env?: Record<string, string>;
     channelId?: string;
     storage?: Storage;
+    recognizer?: IntentRecognizer;
   } = {},
 ): Promise<TestBot> {
   const clock = fakeClock(options.now ?? REFERENCE_NOW);
@@ -49,7 +51,12 @@ export async function startTestBot(
   const config = loadConfig({ LOG_LEVEL: 'debug', PRIVACY_SECRET: 'test-secret-0123456789', ...options.env });
   const memory: Record<string, string | undefined> = {};
   const storage = options.storage ?? new MemoryStorage(memory as Record<string, string>);
-  const built = await buildBot(config, { clock: clock.now, logDestination: capture.destination, storage });
+  const built = await buildBot(config, {
+    clock: clock.now,
+    logDestination: capture.destination,
+    storage,
+    recognizer: options.recognizer,
+  });
   const adapter = new TestAdapter((context) => built.bot.run(context), {
     channelId: options.channelId ?? 'test',
   });

@@ -1,4 +1,5 @@
 import type { Activity, Attachment, TurnContext } from 'botbuilder';
+import type { IntentRecognizer } from '../../src/understanding';
 import { startTestBot, type TestBot } from '../support/harness';
 import { TEST_PHONE, resolvePlaceholders, type BotReply, type TranscriptTurn, type UserTurn } from './format';
 
@@ -32,6 +33,8 @@ export interface ConversationRun {
 export interface RunOptions {
   /** Called once the bot is built and before the first turn (e.g. to spy on its storage). */
   prepare?: (bot: TestBot) => void | Promise<void>;
+  /** A trained recogniser to reuse across conversations. */
+  recognizer?: IntentRecognizer;
 }
 
 function cardReply(activity: Partial<Activity>, attachment: Attachment): BotReply {
@@ -79,7 +82,12 @@ export async function runConversation(
   setup: ConversationSetup,
   options: RunOptions = {},
 ): Promise<ConversationRun> {
-  const bot = await startTestBot({ now: setup.now, locale: setup.locale, channelId: setup.channelId });
+  const bot = await startTestBot({
+    now: setup.now,
+    locale: setup.locale,
+    channelId: setup.channelId,
+    recognizer: options.recognizer,
+  });
   const errors: unknown[] = [];
   const handler = bot.adapter.onTurnError;
   bot.adapter.onTurnError = async (context: TurnContext, error: Error) => {
