@@ -19,6 +19,18 @@ export const QUESTION_INTENTS = [
   'already-have-minid',
   'password-help',
   'cost',
+  'what-is-minid',
+  'd-number',
+  'minid-vs-bankid',
+  'letter-by-email',
+  'why-60-days',
+  'lost-letter',
+  'find-id-number',
+  'foreign-mobile',
+  'qr-camera',
+  'password-wrong',
+  'new-phone',
+  'goodbye',
 ] as const;
 export type QuestionIntent = (typeof QUESTION_INTENTS)[number];
 

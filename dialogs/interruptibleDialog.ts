@@ -22,11 +22,25 @@ const HANDLED = Symbol('minid.interruptionChecked');
 
 // "passordet mitt er Hemmelig123", "my password is ...", "BankID-koden min er ...": a secret typed in chat.
 const SECRET =
-  /\b(passord(et)?|password|pin(-?kode(n)?)?|bankid[- ]?(kode(n)?|passord(et)?|code))\b\W{0,3}(\w+\s+){0,3}?(er|is|=|:)\s*\S{4,}/i;
+  /\b(passord(et)?|password|pin(-?kode(n)?)?|bankid[- ]?(kode(n)?|passord(et)?|code))\b\W{0,3}(\w+\s+){0,3}?(er|is|=|:)\s*(\S{4,})/i;
+
+/**
+ * Words that describe a password rather than being one: "passordet mitt er feil" is a question about a
+ * password that doesn't work, not a typed secret.
+ */
+const NOT_A_SECRET = new Set([
+  'feil', 'galt', 'gale', 'glemt', 'gløymt', 'gloymt', 'ikke', 'ikkje', 'sperret', 'sperra', 'låst', 'last',
+  'ugyldig', 'utløpt', 'utlopt', 'borte', 'riktig', 'rett', 'wrong', 'incorrect', 'invalid', 'forgotten',
+  'not', 'locked', 'blocked', 'expired', 'gone', 'right', 'correct', 'too', 'for', 'still', 'fortsatt',
+  'framleis', 'blitt', 'vorte', 'been', 'also', 'også', 'ogsa', 'same', 'samme', 'same', 'veldig', 'very',
+]); // prettier-ignore
 
 /** True when the text looks like someone typing a password or BankID code to the bot. */
 export function looksLikeSecret(text: string): boolean {
-  return SECRET.test(text);
+  const match = SECRET.exec(text);
+  if (!match) return false;
+  const value = (match[match.length - 1] ?? '').toLowerCase().replace(/[.,!?]+$/, '');
+  return !NOT_A_SECRET.has(value);
 }
 
 /** The innermost active dialog instance, e.g. the prompt waiting for input. */

@@ -42,7 +42,7 @@ export interface MainOptions {
 }
 
 /** What a free-text intent at the top level leads to. */
-type Route = MenuItem | 'age' | 'answer' | 'greeting' | 'thanks';
+type Route = MenuItem | 'age' | 'answer' | 'greeting' | 'thanks' | 'goodbye' | 'timing';
 
 /** Where free text at the top level leads: a national ID number typed at the menu starts the order with it. */
 function routeForText(context: TurnContext): Route | undefined {
@@ -64,6 +64,12 @@ function routeForIntent(intent: string): Route | undefined {
       return 'greeting';
     case 'thanks':
       return 'thanks';
+    case 'goodbye':
+      return 'goodbye';
+    case 'letter-delivery-time':
+      // "How long does it take?" is answered at once (with this conversation's order if there is one),
+      // never with a demand for an order date.
+      return 'timing';
     default:
       if (isLetterTopic(intent)) return 'letter';
       return isQuestionIntent(intent) ? 'answer' : undefined;
@@ -122,17 +128,24 @@ export class MainDialog extends InterruptibleDialog {
   private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const result = step.result as FoundChoice | Route | undefined;
     const intent = turnUnderstanding(step.context).intent;
+    // A choice counts when tapped or typed as it is (or its number); the prompt's fuzzy match on a sentence
+    // ("I lost my letter, can I *order* a new one?") loses to what the sentence asks.
+    const typed = (step.context.activity.text ?? '').trim().toLocaleLowerCase();
+    const exactChoice =
+      typeof result === 'object' && (typed === result.value.toLocaleLowerCase() || /^\d+$/.test(typed));
     const route: Route | undefined =
-      typeof result === 'string' ? result : result ? MENU[result.index] : routeForText(step.context);
+      typeof result === 'string'
+        ? result
+        : exactChoice
+          ? MENU[result.index]
+          : (routeForText(step.context) ?? (result ? MENU[result.index] : undefined));
     switch (route) {
       case 'order':
         // Typed text may already hold the number ("14838510036" at the menu); a tapped button never does.
-        return step.beginDialog(ORDER_DIALOG, {
-          useTurnText: typeof result !== 'object',
-        } satisfies NationalIdOptions);
+        return step.beginDialog(ORDER_DIALOG, { useTurnText: !exactChoice } satisfies NationalIdOptions);
       case 'letter':
         return step.beginDialog(LETTER_QUESTIONS_DIALOG, {
-          topic: isLetterTopic(intent) && typeof result !== 'object' ? intent : undefined,
+          topic: isLetterTopic(intent) && !exactChoice ? intent : undefined,
         } satisfies LetterQuestionsOptions);
       case 'app':
         return step.beginDialog(APP_GUIDE_DIALOG);
@@ -151,6 +164,13 @@ export class MainDialog extends InterruptibleDialog {
         return step.replaceDialog(WATERFALL, {} satisfies MainOptions);
       case 'thanks':
         await say(step.context, 'menu.thanks');
+        return step.next();
+      case 'goodbye':
+        // A goodbye ends the conversation's flow; writing again starts at the menu.
+        await answerQuestion(step.context, 'goodbye');
+        return step.endDialog();
+      case 'timing':
+        await answerQuestion(step.context, 'letter-delivery-time');
         return step.next();
       default:
         return step.next();
