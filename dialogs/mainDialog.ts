@@ -13,7 +13,8 @@ import { hasNationalIdCandidate } from '../src/understanding/entities';
 import type { NationalIdOptions } from './nationalIdDialog';
 import { turnUnderstanding } from '../src/bot/turn';
 import { AGE_DIALOG, AgeDialog, type AgeOptions } from './ageDialog';
-import { answerQuestion, isQuestionIntent, sayHumanHelp } from './answers';
+import { rememberFlow } from '../src/bot/memory';
+import { answerQuestion, answeredByMemory, isQuestionIntent, sayHumanHelp } from './answers';
 import { APP_GUIDE_DIALOG, AppGuideDialog } from './appGuideDialog';
 import type { DialogDeps } from './dialogDeps';
 import { InterruptibleDialog } from './interruptibleDialog';
@@ -144,10 +145,17 @@ export class MainDialog extends InterruptibleDialog {
         // Typed text may already hold the number ("14838510036" at the menu); a tapped button never does.
         return step.beginDialog(ORDER_DIALOG, { useTurnText: !exactChoice } satisfies NationalIdOptions);
       case 'letter':
+        if (!exactChoice && answeredByMemory(step.context, intent) && isQuestionIntent(intent)) {
+          // Asked right after ordering here: the answer is this conversation's own dates.
+          await answerQuestion(step.context, intent);
+          return step.next();
+        }
+        rememberFlow(step.context, 'letter');
         return step.beginDialog(LETTER_QUESTIONS_DIALOG, {
           topic: isLetterTopic(intent) && !exactChoice ? intent : undefined,
         } satisfies LetterQuestionsOptions);
       case 'app':
+        rememberFlow(step.context, 'app');
         return step.beginDialog(APP_GUIDE_DIALOG);
       case 'age': {
         // Only the year-shaped parts go into dialog state, never the whole message: it may hold an ID number.

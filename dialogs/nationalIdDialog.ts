@@ -9,6 +9,7 @@ import { message, promptOptions, say } from '../src/bot/text';
 import { INPUT_POLICY, ageRuleFromBirthYear, lastTwoDigits, localDate, parseNationalId } from '../src/rules';
 import { hasNationalIdCandidate, numberText } from '../src/understanding/entities';
 import { ruleParams, sayHumanHelp } from './answers';
+import { rememberAge } from '../src/bot/memory';
 import type { DialogDeps } from './dialogDeps';
 import { InterruptibleDialog } from './interruptibleDialog';
 
@@ -78,6 +79,7 @@ export class NationalIdDialog extends InterruptibleDialog {
     await say(step.context, 'nationalId.received', { lastTwo: lastTwoDigits(parsed.value) });
     const age = ageRuleFromBirthYear(Number(parsed.birthDate.slice(0, 4)), this.today());
     if (!age.canOrder) {
+      rememberAge(step.context, false);
       await say(step.context, 'outcome.too-young', { ...ruleParams(), orderableFrom: age.orderableFrom });
       return step.endDialog({ ok: false, reason: 'too-young' } satisfies NationalIdResult);
     }

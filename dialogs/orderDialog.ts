@@ -1,6 +1,7 @@
 import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { composed, promptOptions, say } from '../src/bot/text';
 import { decideOrder, letterStatus, localDate, type OrderDecision } from '../src/rules';
+import { rememberOrder } from '../src/bot/memory';
 import { ruleParams, sayHumanHelp } from './answers';
 import { APP_GUIDE_DIALOG, AppGuideDialog } from './appGuideDialog';
 import type { DialogDeps } from './dialogDeps';
@@ -83,6 +84,7 @@ export class OrderDialog extends InterruptibleDialog {
     if (decision.outcome === 'can-order') {
       await this.deps.minid.recordOrder(nationalId, now);
     }
+    rememberOrder(step.context, decision, localDate(now));
     await this.tellOutcome(step, decision);
     if (decision.outcome !== 'can-order') return step.endDialog();
     return step.prompt(

@@ -12,7 +12,7 @@ import type { Clock } from '../clock';
 import type { Logger } from '../logging';
 import { pseudonymize } from '../privacy/redact';
 import { DIALOG_STATE_PROPERTY, SESSION_PROPERTY, type SessionState } from './session';
-import { setTurnLanguage, setTurnUnderstanding, type TurnUnderstanding } from './turn';
+import { setTurnLanguage, setTurnSession, setTurnUnderstanding, type TurnUnderstanding } from './turn';
 import type { LanguageResolver } from './language';
 import { composed, say } from './text';
 import type { TurnSerializer } from './turnSerializer';
@@ -145,6 +145,7 @@ export class MinIdBot extends ActivityHandler {
       }
     }
     await this.session.set(context, session);
+    setTurnSession(context, session);
   }
 
   private async welcome(context: TurnContext, session: SessionState): Promise<void> {

@@ -1,6 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { TFunction } from 'i18next';
 import type { Lang } from '../i18n';
+import type { ConversationMemory, SessionState } from './session';
 
 /**
  * Per-turn values the bot computes once (language, fixed translator, understanding) and dialogs read.
@@ -45,3 +46,27 @@ export function setTurnUnderstanding(context: TurnContext, understood: TurnUnder
 export function turnUnderstanding(context: TurnContext): TurnUnderstanding {
   return (context.turnState.get(UNDERSTOOD) as TurnUnderstanding | undefined) ?? NONE;
 }
+
+const SESSION = Symbol('minid.session');
+
+/** The bot hands the turn's session state to the dialogs (it is saved with the turn). */
+export function setTurnSession(context: TurnContext, session: SessionState): void {
+  context.turnState.set(SESSION, session);
+}
+
+/**
+ * This conversation's memory, to read and to update. Without a session (a dialog tested on its own) it is
+ * a fresh object for the turn, so nothing is remembered.
+ */
+export function conversationMemory(context: TurnContext): ConversationMemory {
+  const session = context.turnState.get(SESSION) as SessionState | undefined;
+  if (!session) {
+    const scratch = (context.turnState.get(SESSION_SCRATCH) as ConversationMemory | undefined) ?? {};
+    context.turnState.set(SESSION_SCRATCH, scratch);
+    return scratch;
+  }
+  session.memory ??= {};
+  return session.memory;
+}
+
+const SESSION_SCRATCH = Symbol('minid.memoryScratch');
