@@ -18,6 +18,8 @@ import { answerQuestion, isQuestionIntent, ruleParams, sayHumanHelp } from './an
 
 /** Intents that interrupt any step; questions are answered only when a flow is running. */
 const INTERRUPT_THRESHOLD = 0.7;
+/** Questions are answered from this score when the message holds no digits (answering drops nothing). */
+const QUESTION_THRESHOLD = 0.5;
 const HANDLED = Symbol('minid.interruptionChecked');
 
 // "passordet mitt er Hemmelig123", "my password is ...", "BankID-koden min er ...": a secret typed in chat.
@@ -32,15 +34,22 @@ const NOT_A_SECRET = new Set([
   'feil', 'galt', 'gale', 'glemt', 'gløymt', 'gloymt', 'ikke', 'ikkje', 'sperret', 'sperra', 'låst', 'last',
   'ugyldig', 'utløpt', 'utlopt', 'borte', 'riktig', 'rett', 'wrong', 'incorrect', 'invalid', 'forgotten',
   'not', 'locked', 'blocked', 'expired', 'gone', 'right', 'correct', 'too', 'for', 'still', 'fortsatt',
-  'framleis', 'blitt', 'vorte', 'been', 'also', 'også', 'ogsa', 'same', 'samme', 'same', 'veldig', 'very',
+  'framleis', 'blitt', 'vorte', 'been', 'also', 'også', 'ogsa', 'samme', 'same', 'veldig', 'very', 'visst',
+  'vist', 'nok', 'kanskje', 'apparently', 'maybe', 'probably', 'helt', 'totally', 'glemt?', 'feil?',
 ]); // prettier-ignore
 
 /** True when the text looks like someone typing a password or BankID code to the bot. */
 export function looksLikeSecret(text: string): boolean {
   const match = SECRET.exec(text);
   if (!match) return false;
-  const value = (match[match.length - 1] ?? '').toLowerCase().replace(/[.,!?]+$/, '');
-  return !NOT_A_SECRET.has(value);
+  // The words after "er"/"is": a describing word among the first few ("er visst feil") makes it a question.
+  const after = text.slice((match.index ?? 0) + match[0].length - (match[match.length - 1] ?? '').length);
+  const words = after
+    .toLowerCase()
+    .split(/[\s.,!?]+/)
+    .filter(Boolean)
+    .slice(0, 4);
+  return !words.some((w) => NOT_A_SECRET.has(w));
 }
 
 /** The innermost active dialog instance, e.g. the prompt waiting for input. */
@@ -154,7 +163,8 @@ export abstract class InterruptibleDialog extends ComponentDialog {
     }
     const { intent, score, command } = turnUnderstanding(ctx);
     const owner = promptOwner(innerDc, this);
-    if (score < INTERRUPT_THRESHOLD || answersWaitingPrompt(innerDc, owner)) return undefined;
+    if (score < INTERRUPT_THRESHOLD) return this.answerLikelyQuestion(innerDc, owner);
+    if (answersWaitingPrompt(innerDc, owner)) return undefined;
     // Cancel, start over and delete drop the user's data: only an explicit command phrase or button does
     // that, never a classification (the recogniser already holds to this; this is the second lock).
     if (isDestructiveIntent(intent) && command !== true) return undefined;
@@ -199,6 +209,29 @@ export abstract class InterruptibleDialog extends ComponentDialog {
         break;
     }
     const waitingFor = innermostDialogId(innerDc);
+    if (isQuestionIntent(intent) && !(waitingFor && owner.isFreeTextPrompt(waitingFor))) {
+      await answerQuestion(ctx, intent);
+      await say(ctx, 'interrupt.resume');
+      await innerDc.repromptDialog();
+      return Dialog.EndOfTurn;
+    }
+    return undefined;
+  }
+
+  /**
+   * A question below INTERRUPT_THRESHOLD but above QUESTION_THRESHOLD, in a message with no digits at a
+   * prompt that is not free text: answering it is harmless (nothing is dropped), while the prompt's own
+   * check would only answer "that is not a number".
+   */
+  private async answerLikelyQuestion(
+    innerDc: DialogContext,
+    owner: InterruptibleDialog,
+  ): Promise<DialogTurnResult | undefined> {
+    const ctx = innerDc.context;
+    const { intent, score } = turnUnderstanding(ctx);
+    const waitingFor = innermostDialogId(innerDc);
+    if (score < QUESTION_THRESHOLD || /\d/.test(ctx.activity.text ?? '')) return undefined;
+    if (answersWaitingPrompt(innerDc, owner)) return undefined;
     if (isQuestionIntent(intent) && !(waitingFor && owner.isFreeTextPrompt(waitingFor))) {
       await answerQuestion(ctx, intent);
       await say(ctx, 'interrupt.resume');

@@ -11,10 +11,11 @@ import type { TurnContext } from 'botbuilder';
 import { promptOptions, say } from '../src/bot/text';
 import { hasNationalIdCandidate } from '../src/understanding/entities';
 import type { NationalIdOptions } from './nationalIdDialog';
-import { turnUnderstanding } from '../src/bot/turn';
+import { conversationMemory, turnUnderstanding } from '../src/bot/turn';
+import { foreignLanguage } from '../src/understanding/foreign';
 import { AGE_DIALOG, AgeDialog, type AgeOptions } from './ageDialog';
 import { rememberFlow } from '../src/bot/memory';
-import { answerQuestion, answeredByMemory, isQuestionIntent, sayHumanHelp } from './answers';
+import { answerQuestion, answeredByMemory, isQuestionIntent, ruleParams, sayHumanHelp } from './answers';
 import { APP_GUIDE_DIALOG, AppGuideDialog } from './appGuideDialog';
 import type { DialogDeps } from './dialogDeps';
 import { InterruptibleDialog } from './interruptibleDialog';
@@ -40,7 +41,24 @@ export interface MainOptions {
   useTurnText?: boolean;
   /** Coming back from a finished flow: ask "anything else?" instead of the first question. */
   again?: boolean;
+  /** The last message was not understood: say so honestly and offer what fits (see fallbackPrompt). */
+  fallback?: FallbackKind;
 }
+
+/**
+ * `topics`: "I can help with …" and the 2-3 likeliest topics as buttons plus the way to a person;
+ * `human`: the second fallback in a row offers a person; `language`: a message in a language the bot
+ * does not speak is told, in English and Norwegian, which languages it speaks.
+ */
+type FallbackKind = 'topics' | 'human' | 'language';
+
+/** The buttons a fallback offered, as intents, so a tapped one is routed to what it stands for. */
+interface MenuValues {
+  offered?: string[];
+}
+
+/** How many likely topics a fallback offers at most (with the way to a person after them). */
+const FALLBACK_TOPICS = 3;
 
 /** What a free-text intent at the top level leads to. */
 type Route = MenuItem | 'age' | 'answer' | 'greeting' | 'thanks' | 'goodbye' | 'timing';
@@ -108,9 +126,11 @@ export class MainDialog extends InterruptibleDialog {
   private async menuStep(step: WaterfallStepContext<MainOptions>): Promise<DialogTurnResult> {
     const options = step.options ?? {};
     if (options.useTurnText) {
+      if (foreignLanguage(step.context.activity.text ?? '')) return this.fallbackPrompt(step, 'language');
       const route = routeForText(step.context);
       if (route && route !== 'greeting') return step.next(route);
     }
+    if (options.fallback) return this.fallbackPrompt(step, options.fallback);
     return step.prompt(
       MENU_PROMPT,
       promptOptions(step.context, {
@@ -121,25 +141,83 @@ export class MainDialog extends InterruptibleDialog {
     );
   }
 
-  /** A menu answer is a choice (tapped, typed or its number) or free text the recogniser can route. */
+  /** The honest fallback: what the bot can do, the likeliest topics as buttons, and the way to a person. */
+  private async fallbackPrompt(
+    step: WaterfallStepContext<MainOptions>,
+    kind: FallbackKind,
+  ): Promise<DialogTurnResult> {
+    const menu = MENU.map((item) => ({ key: `menu.items.${item}` }));
+    const retry: Array<[string]> = [['menu.retry']];
+    if (kind !== 'topics') {
+      const key = kind === 'language' ? 'fallback.otherLanguage' : 'fallback.human';
+      return step.prompt(
+        MENU_PROMPT,
+        promptOptions(step.context, { prompt: [[key, ruleParams()]], retry, choices: menu }),
+      );
+    }
+    const likely = (turnUnderstanding(step.context).candidates ?? [])
+      .filter((intent) => intent !== 'human' && routeForIntent(intent) !== undefined)
+      .slice(0, FALLBACK_TOPICS);
+    if (likely.length < 2) {
+      return step.prompt(
+        MENU_PROMPT,
+        promptOptions(step.context, {
+          prompt: [['fallback.intro'], ['fallback.pickMenu']],
+          retry,
+          choices: menu,
+        }),
+      );
+    }
+    (step.values as MenuValues).offered = [...likely, 'human'];
+    return step.prompt(
+      MENU_PROMPT,
+      promptOptions(step.context, {
+        prompt: [['fallback.intro'], ['fallback.pickTopic']],
+        retry,
+        choices: [...likely.map((intent) => ({ key: `topics.${intent}` })), { key: 'menu.items.human' }],
+      }),
+    );
+  }
+
+  /**
+   * Any message answers the menu: a choice (tapped, typed or its number), free text the recogniser can
+   * route, or anything else, which gets the honest fallback.
+   */
   private async validateMenu(pc: PromptValidatorContext<FoundChoice>): Promise<boolean> {
-    return pc.recognized.succeeded || routeForText(pc.context) !== undefined;
+    return pc.recognized.succeeded || (pc.context.activity.text ?? '').trim() !== '';
   }
 
   private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const result = step.result as FoundChoice | Route | undefined;
-    const intent = turnUnderstanding(step.context).intent;
+    const offered = (step.values as MenuValues).offered;
+    let intent = turnUnderstanding(step.context).intent;
     // A choice counts when tapped or typed as it is (or its number); the prompt's fuzzy match on a sentence
     // ("I lost my letter, can I *order* a new one?") loses to what the sentence asks.
     const typed = (step.context.activity.text ?? '').trim().toLocaleLowerCase();
     const exactChoice =
       typeof result === 'object' && (typed === result.value.toLocaleLowerCase() || /^\d+$/.test(typed));
-    const route: Route | undefined =
-      typeof result === 'string'
+    // A tapped fallback button stands for the topic it offered, not for the menu item at its position.
+    if (exactChoice && offered) intent = offered[result.index] ?? intent;
+    // A message in a language the bot does not speak is never routed on a guess.
+    const foreign =
+      !exactChoice && typeof result !== 'string' && foreignLanguage(step.context.activity.text ?? '');
+    const route: Route | undefined = foreign
+      ? undefined
+      : typeof result === 'string'
         ? result
         : exactChoice
-          ? MENU[result.index]
+          ? offered
+            ? routeForIntent(intent)
+            : MENU[result.index]
           : (routeForText(step.context) ?? (result ? MENU[result.index] : undefined));
+    const memory = conversationMemory(step.context);
+    if (route === undefined) {
+      // Not understood: never a guess. Two fallbacks in a row offer a person.
+      memory.fallbacks = (memory.fallbacks ?? 0) + 1;
+      const kind: FallbackKind = foreign ? 'language' : memory.fallbacks >= 2 ? 'human' : 'topics';
+      return step.replaceDialog(WATERFALL, { fallback: kind } satisfies MainOptions);
+    }
+    memory.fallbacks = 0;
     switch (route) {
       case 'order':
         // Typed text may already hold the number ("14838510036" at the menu); a tapped button never does.

@@ -17,7 +17,7 @@ import { runConversation } from '../test/transcripts/runner';
 import { REFERENCE_NOW } from '../test/support/harness';
 import { ruleParams } from '../dialogs/answers';
 import { IntentRecognizer } from '../src/understanding';
-import type { Lang } from '../src/i18n';
+import { topicButtonTitles, type Lang } from '../src/i18n';
 
 export interface ScenarioTurn {
   user: string;
@@ -116,7 +116,7 @@ export interface ScenarioReport {
 }
 
 export async function runScenarios(langs: readonly Lang[] = ['nb', 'nn', 'en']): Promise<ScenarioReport> {
-  const recognizer = await IntentRecognizer.create();
+  const recognizer = await IntentRecognizer.create({ phrases: topicButtonTitles() });
   const perLanguage = {} as ScenarioReport['perLanguage'];
   const failures: ScenarioResult[] = [];
   let passed = 0;

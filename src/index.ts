@@ -12,11 +12,11 @@ import type { DestinationStream } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config';
 import { fixedClock, systemClock, type Clock } from './clock';
 import { createLogger, type Logger } from './logging';
-import { createI18n } from './i18n';
+import { createI18n, topicButtonTitles } from './i18n';
 import { SandboxMinIdService } from './minid/sandbox';
 import { SandboxSmsGateway } from './sms/sandbox';
 import { OneTimeCodes } from './verification/codes';
-import { IntentRecognizer, detectLanguage, parseLanguageSwitch } from './understanding';
+import { IntentRecognizer, detectLanguage, foreignLanguage, parseLanguageSwitch } from './understanding';
 import { LanguageResolver } from './bot/language';
 import { MinIdBot } from './bot/minidBot';
 import { TurnSerializer } from './bot/turnSerializer';
@@ -129,7 +129,8 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
   const privacySecret = config.PRIVACY_SECRET || randomBytes(32).toString('hex');
 
   const i18n = await createI18n();
-  const recognizer = overrides.recognizer ?? (await IntentRecognizer.create());
+  const recognizer =
+    overrides.recognizer ?? (await IntentRecognizer.create({ phrases: topicButtonTitles() }));
   // One store for everything a user's next turn may need, so it can be served by any instance. The
   // same secret keys it on every instance: with PRIVACY_SECRET unset each process draws its own and
   // instances sharing one store would not find each other's entries.
@@ -152,7 +153,8 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
     logger,
     language: new LanguageResolver({
       defaultLang: config.DEFAULT_LOCALE,
-      detect: detectLanguage,
+      // A message in a language the bot does not speak never changes the conversation's language.
+      detect: (text) => (foreignLanguage(text) ? { confidence: 0 } : detectLanguage(text)),
       parseSwitch: parseLanguageSwitch,
     }),
     understand: (text) => recognizer.understand(text),

@@ -70,3 +70,15 @@ export function formatDate(date: string, lang: Lang): string {
   // The date is a calendar date, not an instant: format it at UTC midnight so no zone can shift it.
   return f.format(new Date(`${date}T00:00:00Z`));
 }
+
+/**
+ * The titles of the topic buttons in every language, each with the intent it stands for, so a tapped
+ * topic button is understood exactly (and, like a command, never guessed).
+ */
+export function topicButtonTitles(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const lang of LANGS) {
+    for (const [intent, title] of Object.entries(resources[lang].topics)) out[title] = intent;
+  }
+  return out;
+}

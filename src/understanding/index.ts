@@ -44,3 +44,4 @@ export {
   codeText,
   saysNoCode,
 } from './entities';
+export { foreignLanguage } from './foreign';

@@ -239,7 +239,7 @@ export class IntentRecognizer {
    * messages with a known intent, e.g. the titles of the bot's own topic buttons in every language.
    */
   static async create(
-    options: { phrases?: Readonly<Record<string, Intent>> } = {},
+    options: { phrases?: Readonly<Record<string, string>> } = {},
   ): Promise<IntentRecognizer> {
     const nlp = await createNlp();
     const vocabulary = new Set<string>();
@@ -255,8 +255,10 @@ export class IntentRecognizer {
     }
     await nlp.train();
     const phrases = new Map<string, Intent>();
-    for (const [phrase, intent] of Object.entries(options.phrases ?? {}))
+    for (const [phrase, intent] of Object.entries(options.phrases ?? {})) {
+      if (!isIntent(intent)) throw new Error(`phrase "${phrase}": unknown intent "${intent}"`);
       phrases.set(commandKey(phrase), intent);
+    }
     return new IntentRecognizer(nlp, vocabulary, phrases);
   }
 
