@@ -67,6 +67,23 @@ export function innermostDialogId(dc: DialogContext): string | undefined {
   return innermostDialog(dc)?.id;
 }
 
+/** The flows a user can ask for by name at any prompt ("jeg vil heller bestille", "help with the app"). */
+export type Flow = 'order' | 'app' | 'letter' | 'age';
+
+/** Intents that ask for a flow; a clear one at a prompt of another flow switches to it. */
+const FLOW_INTENTS: Readonly<Record<string, Flow>> = { 'order-letter': 'order', 'app-setup': 'app' };
+
+/** The innermost flow running, by the dialogs' registered flows. */
+function currentFlow(dc: DialogContext, flows: ReadonlyMap<string, Flow>): Flow | undefined {
+  let flow: Flow | undefined;
+  let current: DialogContext | undefined = dc;
+  while (current?.activeDialog) {
+    flow = flows.get(current.activeDialog.id) ?? flow;
+    current = current.child;
+  }
+  return flow;
+}
+
 /** The innermost InterruptibleDialog on the stack: the one whose own dialog set holds the waiting prompt. */
 function promptOwner(dc: DialogContext, outermost: InterruptibleDialog): InterruptibleDialog {
   let owner = outermost;
@@ -110,6 +127,8 @@ export abstract class InterruptibleDialog extends ComponentDialog {
    * ("i går" as "when does the letter come?"), but the waiting prompt gets it, never an interruption.
    */
   private readonly promptAnswers = new Map<string, (text: string) => boolean>();
+  /** Which child dialogs are flows, so a request for another flow can be told from a question. */
+  private readonly flows = new Map<string, Flow>();
 
   constructor(
     id: string,
@@ -126,6 +145,11 @@ export abstract class InterruptibleDialog extends ComponentDialog {
   /** Registers how to recognise a direct answer to one of this dialog's prompts. */
   protected recognisesAnswer(promptId: string, isAnswer: (text: string) => boolean): void {
     this.promptAnswers.set(promptId, isAnswer);
+  }
+
+  /** Marks a child dialog as a flow the user can switch to and away from. */
+  protected registerFlow(dialogId: string, flow: Flow): void {
+    this.flows.set(dialogId, flow);
   }
 
   isPromptAnswer(promptId: string, text: string): boolean {
@@ -208,6 +232,14 @@ export abstract class InterruptibleDialog extends ComponentDialog {
       default:
         break;
     }
+    const wanted = FLOW_INTENTS[intent];
+    const running = currentFlow(innerDc, this.flows);
+    if (wanted && running && wanted !== running) {
+      // A clear request for another flow: the current one ends as a cancel does (its digits go with it).
+      await innerDc.cancelAllDialogs();
+      await say(ctx, 'interrupt.switched');
+      return this.switchTo(innerDc);
+    }
     const waitingFor = innermostDialogId(innerDc);
     if (isQuestionIntent(intent) && !(waitingFor && owner.isFreeTextPrompt(waitingFor))) {
       await answerQuestion(ctx, intent);
@@ -246,6 +278,14 @@ export abstract class InterruptibleDialog extends ComponentDialog {
    * kept: its whole stack is gone); the main dialog overrides this to show the menu again.
    */
   protected async afterReset(_innerDc: DialogContext): Promise<DialogTurnResult> {
+    return { status: DialogTurnStatus.cancelled };
+  }
+
+  /**
+   * What follows a switch to another flow: on its own a flow dialog ends; the main dialog overrides this
+   * to start the flow the turn's text asks for.
+   */
+  protected async switchTo(_innerDc: DialogContext): Promise<DialogTurnResult> {
     return { status: DialogTurnStatus.cancelled };
   }
 }

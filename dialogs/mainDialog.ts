@@ -109,6 +109,10 @@ export class MainDialog extends InterruptibleDialog {
     this.addDialog(new LetterQuestionsDialog(deps, prompts));
     this.addDialog(new AppGuideDialog(deps, prompts));
     this.addDialog(new AgeDialog(deps));
+    this.registerFlow(ORDER_DIALOG, 'order');
+    this.registerFlow(APP_GUIDE_DIALOG, 'app');
+    this.registerFlow(LETTER_QUESTIONS_DIALOG, 'letter');
+    this.registerFlow(AGE_DIALOG, 'age');
     this.addDialog(
       new WaterfallDialog(WATERFALL, [
         this.menuStep.bind(this),
@@ -121,6 +125,10 @@ export class MainDialog extends InterruptibleDialog {
 
   protected async afterReset(innerDc: DialogContext): Promise<DialogTurnResult> {
     return innerDc.beginDialog(WATERFALL, {} satisfies MainOptions);
+  }
+
+  protected async switchTo(innerDc: DialogContext): Promise<DialogTurnResult> {
+    return innerDc.beginDialog(WATERFALL, { useTurnText: true } satisfies MainOptions);
   }
 
   private async menuStep(step: WaterfallStepContext<MainOptions>): Promise<DialogTurnResult> {
