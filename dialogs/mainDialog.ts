@@ -57,8 +57,10 @@ interface MenuValues {
   offered?: string[];
 }
 
-/** How many likely topics a fallback offers at most (with the way to a person after them). */
+/** How many likely topics a fallback offers (with the way to a person after them). */
 const FALLBACK_TOPICS = 3;
+/** What people most often come for: fills up a fallback when the classifier has few likely topics. */
+const COMMON_TOPICS = ['order-letter', 'letter-not-arrived', 'app-setup'] as const;
 
 /** What a free-text intent at the top level leads to. */
 type Route = MenuItem | 'age' | 'answer' | 'greeting' | 'thanks' | 'goodbye' | 'timing';
@@ -163,19 +165,15 @@ export class MainDialog extends InterruptibleDialog {
         promptOptions(step.context, { prompt: [[key, ruleParams()]], retry, choices: menu }),
       );
     }
-    const likely = (turnUnderstanding(step.context).candidates ?? [])
-      .filter((intent) => intent !== 'human' && routeForIntent(intent) !== undefined)
-      .slice(0, FALLBACK_TOPICS);
-    if (likely.length < 2) {
-      return step.prompt(
-        MENU_PROMPT,
-        promptOptions(step.context, {
-          prompt: [['fallback.intro'], ['fallback.pickMenu']],
-          retry,
-          choices: menu,
-        }),
-      );
-    }
+    // The classifier's likeliest topics first, filled up with what people most often come for.
+    const likely = [
+      ...new Set([
+        ...(turnUnderstanding(step.context).candidates ?? []).filter(
+          (intent) => intent !== 'human' && routeForIntent(intent) !== undefined,
+        ),
+        ...COMMON_TOPICS,
+      ]),
+    ].slice(0, FALLBACK_TOPICS);
     (step.values as MenuValues).offered = [...likely, 'human'];
     return step.prompt(
       MENU_PROMPT,

@@ -226,6 +226,8 @@ const DYNAMIC: Record<string, readonly string[] | 'optional'> = {
   help: 'optional',
   // Topic button titles: a fallback offers the likeliest topics (question intents and the flows).
   topics: 'optional',
+  // The app guide's moves.
+  app: ['next', 'back', 'repeat', 'stop'],
 };
 
 describe('every key the code uses exists in every language', () => {
