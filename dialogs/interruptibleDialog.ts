@@ -185,12 +185,22 @@ export abstract class InterruptibleDialog extends ComponentDialog {
       await innerDc.repromptDialog();
       return Dialog.EndOfTurn;
     }
-    const { intent, score, command } = turnUnderstanding(ctx);
+    const { intent, score, command, guess } = turnUnderstanding(ctx);
     const owner = promptOwner(innerDc, this);
     if (score < INTERRUPT_THRESHOLD) return this.answerLikelyQuestion(innerDc, owner);
     if (answersWaitingPrompt(innerDc, owner)) return undefined;
     // Cancel, start over and delete drop the user's data: only an explicit command phrase or button does
     // that, never a classification (the recogniser already holds to this; this is the second lock).
+    const guessed = isDestructiveIntent(intent) && command !== true ? intent : guess;
+    const atFreeText = owner.isFreeTextPrompt(innermostDialogId(innerDc) ?? '');
+    if (guessed !== undefined && isDestructiveIntent(guessed) && !atFreeText) {
+      // A confident guess that the user wants to cancel, start over or delete: ask, with the command as a
+      // button (tapping it is explicit), and go on with the waiting question. Nothing is dropped.
+      const title = tr(ctx, `interrupt.commandButtons.${guessed}`);
+      await ctx.sendActivity(message(ctx, `interrupt.confirm.${guessed}`, {}, [{ title, value: title }]));
+      await innerDc.repromptDialog();
+      return Dialog.EndOfTurn;
+    }
     if (isDestructiveIntent(intent) && command !== true) return undefined;
     switch (intent) {
       case 'cancel':

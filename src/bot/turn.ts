@@ -34,6 +34,8 @@ export interface TurnUnderstanding {
   command?: boolean;
   /** The likeliest topics, for an honest fallback. */
   candidates?: string[];
+  /** A cancel/start-over/delete the classifier guessed and the recogniser did not act on. */
+  guess?: string;
 }
 
 const UNDERSTOOD = Symbol('minid.understood');

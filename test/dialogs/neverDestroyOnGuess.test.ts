@@ -63,11 +63,29 @@ describe('a confident classifier guess of cancel/restart/delete does nothing des
       const driver = new DialogDriver(guessing(intent), env, new OrderDialog(env.deps, shared.prompts));
       await driver.send('jeg vil bestille');
       await driver.send(PEOPLE.adultPlain);
-      await driver.send('hva skjer nå egentlig');
+      const asked = await driver.send('hva skjer nå egentlig');
+      // It asks, with the command as a button, and goes on with the waiting question.
+      expect(asked[0]).toBe(text(shared, 'nb', `interrupt.confirm.${intent}`));
+      expect(driver.activities.at(-2)?.suggestedActions?.actions.map((a) => a.title)).toEqual([
+        text(shared, 'nb', `interrupt.commandButtons.${intent}`),
+      ]);
+      expect(asked.at(-1)).toBe(text(shared, 'nb', 'phone.ask'));
       for (const key of DESTROYED) expect(driver.transcript).not.toContain(text(shared, 'nb', key));
       await finishesOrder(driver, env);
     },
   );
+
+  test('"jeg angrer" at the phone prompt asks whether to cancel; the button then cancels', async () => {
+    const env = makeDeps();
+    const driver = new DialogDriver(shared, env, new OrderDialog(env.deps, shared.prompts));
+    await toPhonePrompt(driver);
+    const asked = await driver.send('jeg angrer');
+    expect(asked[0]).toBe(text(shared, 'nb', 'interrupt.confirm.cancel'));
+    expect(asked.at(-1)).toBe(text(shared, 'nb', 'phone.ask'));
+    expect(await driver.send(text(shared, 'nb', 'interrupt.commandButtons.cancel'))).toContain(
+      text(shared, 'nb', 'interrupt.cancelled'),
+    );
+  });
 
   test('the same message as an explicit command does cancel', async () => {
     const env = makeDeps();
