@@ -7,6 +7,7 @@ import {
 } from 'botbuilder-dialogs';
 import { promptOptions, say } from '../src/bot/text';
 import { INPUT_POLICY, LETTER_POLICY, ageRuleFromBirthYear, localDate } from '../src/rules';
+import { rememberAge } from '../src/bot/memory';
 import type { DialogDeps } from './dialogDeps';
 import { InterruptibleDialog } from './interruptibleDialog';
 
@@ -68,6 +69,7 @@ export class AgeDialog extends InterruptibleDialog {
       return step.endDialog();
     }
     const rule = ageRuleFromBirthYear(year, this.today());
+    rememberAge(step.context, rule.canOrder);
     await say(step.context, rule.canOrder ? 'age.canOrder' : 'age.notYet', {
       age: LETTER_POLICY.firstOrderAge,
       orderableFrom: rule.orderableFrom,

@@ -1,6 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import { composed, say } from '../src/bot/text';
 import { limitParts, type LimitRefusal } from '../src/limits';
+import { conversationMemory } from '../src/bot/turn';
 import { CODE_POLICY, LETTER_POLICY, SUPPORT } from '../src/rules';
 
 /**
@@ -19,6 +20,19 @@ export const QUESTION_INTENTS = [
   'age',
   'already-have-minid',
   'password-help',
+  'cost',
+  'what-is-minid',
+  'd-number',
+  'minid-vs-bankid',
+  'letter-by-email',
+  'why-60-days',
+  'lost-letter',
+  'find-id-number',
+  'foreign-mobile',
+  'qr-camera',
+  'password-wrong',
+  'new-phone',
+  'goodbye',
 ] as const;
 export type QuestionIntent = (typeof QUESTION_INTENTS)[number];
 
@@ -41,7 +55,25 @@ export function ruleParams(): Record<string, string | number> {
   };
 }
 
+/** Questions that this conversation's own order answers better than the general rule. */
+const ANSWERED_BY_ORDER: ReadonlySet<string> = new Set([
+  'letter-delivery-time',
+  'letter-not-arrived',
+  'letter-expired',
+]);
+
+/** True when the conversation ordered a letter and the question is about its timing. */
+export function answeredByMemory(context: TurnContext, intent: string): boolean {
+  return ANSWERED_BY_ORDER.has(intent) && conversationMemory(context).order !== undefined;
+}
+
 export async function answerQuestion(context: TurnContext, intent: QuestionIntent): Promise<void> {
+  const order = conversationMemory(context).order;
+  if (order && ANSWERED_BY_ORDER.has(intent)) {
+    // "Når kommer brevet?" right after ordering: this conversation's own dates, not a general rule.
+    await say(context, 'memory.orderedToday', { ...ruleParams(), ...order });
+    return;
+  }
   await say(context, `answers.${intent}`, ruleParams());
 }
 

@@ -18,7 +18,29 @@ const NEXT_PROMPT = 'appGuideNextPrompt';
 
 interface StepOptions {
   index: number;
+  /** "back" was asked at the first step. */
+  atFirst?: boolean;
 }
+
+type Move = 'next' | 'back' | 'repeat' | 'stop';
+
+/** Typed words for each move, in all three languages (the button titles come from the locale files). */
+const MOVE_WORDS: Readonly<Record<Move, string[]>> = {
+  next: ['next', 'neste', 'videre', 'ok', 'fortsett', 'continue'],
+  back: ['back', 'tilbake', 'forrige', 'førre', 'previous', 'go back', 'gå tilbake'],
+  repeat: [
+    'repeat',
+    'gjenta',
+    'igjen',
+    'again',
+    'en gang til',
+    'ein gong til',
+    'once more',
+    'vis igjen',
+    'syn igjen',
+  ],
+  stop: ['stop', 'stopp', 'ferdig', 'done', 'avslutt'],
+};
 
 /**
  * Step 2, the MinID app, one step at a time: what you need first, then each app step with "next" or
@@ -51,25 +73,42 @@ export class AppGuideDialog extends InterruptibleDialog {
       await step.context.sendActivity(composed(step.context, [['app.stepOf', stepText], ['app.done']]));
       return step.endDialog();
     }
+    const moves = this.moves(index);
     return step.prompt(
       NEXT_PROMPT,
       promptOptions(step.context, {
-        prompt: [['app.stepOf', stepText]],
+        prompt: step.options.atFirst
+          ? [['app.atFirst'], ['app.stepOf', stepText]]
+          : [['app.stepOf', stepText]],
         retry: [['app.nextRetry']],
-        choices: [
-          { key: 'app.next', synonyms: ['next', 'neste', 'videre', 'ok'] },
-          { key: 'app.stop', synonyms: ['stop', 'stopp', 'ferdig', 'done'] },
-        ],
+        choices: moves.map((move) => ({ key: `app.${move}`, synonyms: MOVE_WORDS[move] })),
       }),
     );
   }
 
+  /** The moves offered at every step ("back" at the first step says so and shows it again). */
+  private moves(_index: number): Move[] {
+    return ['next', 'back', 'repeat', 'stop'];
+  }
+
   private async afterStep(step: WaterfallStepContext<StepOptions>): Promise<DialogTurnResult> {
     const found = step.result as FoundChoice | undefined;
-    if (found?.index === 1) {
-      await say(step.context, 'app.stopped');
-      return step.endDialog();
+    const { index } = step.options;
+    const move = found ? this.moves(index)[found.index] : 'next';
+    switch (move) {
+      case 'stop':
+        await say(step.context, 'app.stopped');
+        return step.endDialog();
+      case 'back':
+        // Back is one step back within the guide: nothing is started over, nothing is deleted.
+        return step.replaceDialog(STEP_LOOP, {
+          index: Math.max(0, index - 1),
+          atFirst: index === 0,
+        } satisfies StepOptions);
+      case 'repeat':
+        return step.replaceDialog(STEP_LOOP, { index } satisfies StepOptions);
+      default:
+        return step.replaceDialog(STEP_LOOP, { index: index + 1 } satisfies StepOptions);
     }
-    return step.replaceDialog(STEP_LOOP, { index: step.options.index + 1 } satisfies StepOptions);
   }
 }

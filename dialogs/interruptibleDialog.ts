@@ -13,19 +13,43 @@ import { LANGS } from '../src/i18n';
 import { message, relocalizePrompt, say, tr } from '../src/bot/text';
 import { turnUnderstanding } from '../src/bot/turn';
 import type { DialogDeps } from './dialogDeps';
+import { isDestructiveIntent } from '../src/understanding/recognizer';
 import { answerQuestion, isQuestionIntent, ruleParams, sayHumanHelp } from './answers';
 
 /** Intents that interrupt any step; questions are answered only when a flow is running. */
 const INTERRUPT_THRESHOLD = 0.7;
+/** Questions are answered from this score when the message holds no digits (answering drops nothing). */
+const QUESTION_THRESHOLD = 0.5;
 const HANDLED = Symbol('minid.interruptionChecked');
 
 // "passordet mitt er Hemmelig123", "my password is ...", "BankID-koden min er ...": a secret typed in chat.
 const SECRET =
-  /\b(passord(et)?|password|pin(-?kode(n)?)?|bankid[- ]?(kode(n)?|passord(et)?|code))\b\W{0,3}(\w+\s+){0,3}?(er|is|=|:)\s*\S{4,}/i;
+  /\b(passord(et)?|password|pin(-?kode(n)?)?|bankid[- ]?(kode(n)?|passord(et)?|code))\b\W{0,3}(\w+\s+){0,3}?(er|is|=|:)\s*(\S{4,})/i;
+
+/**
+ * Words that describe a password rather than being one: "passordet mitt er feil" is a question about a
+ * password that doesn't work, not a typed secret.
+ */
+const NOT_A_SECRET = new Set([
+  'feil', 'galt', 'gale', 'glemt', 'gløymt', 'gloymt', 'ikke', 'ikkje', 'sperret', 'sperra', 'låst', 'last',
+  'ugyldig', 'utløpt', 'utlopt', 'borte', 'riktig', 'rett', 'wrong', 'incorrect', 'invalid', 'forgotten',
+  'not', 'locked', 'blocked', 'expired', 'gone', 'right', 'correct', 'too', 'for', 'still', 'fortsatt',
+  'framleis', 'blitt', 'vorte', 'been', 'also', 'også', 'ogsa', 'samme', 'same', 'veldig', 'very', 'visst',
+  'vist', 'nok', 'kanskje', 'apparently', 'maybe', 'probably', 'helt', 'totally', 'glemt?', 'feil?',
+]); // prettier-ignore
 
 /** True when the text looks like someone typing a password or BankID code to the bot. */
 export function looksLikeSecret(text: string): boolean {
-  return SECRET.test(text);
+  const match = SECRET.exec(text);
+  if (!match) return false;
+  // The words after "er"/"is": a describing word among the first few ("er visst feil") makes it a question.
+  const after = text.slice((match.index ?? 0) + match[0].length - (match[match.length - 1] ?? '').length);
+  const words = after
+    .toLowerCase()
+    .split(/[\s.,!?]+/)
+    .filter(Boolean)
+    .slice(0, 4);
+  return !words.some((w) => NOT_A_SECRET.has(w));
 }
 
 /** The innermost active dialog instance, e.g. the prompt waiting for input. */
@@ -41,6 +65,23 @@ function innermostDialog(dc: DialogContext): DialogInstance | undefined {
 
 export function innermostDialogId(dc: DialogContext): string | undefined {
   return innermostDialog(dc)?.id;
+}
+
+/** The flows a user can ask for by name at any prompt ("jeg vil heller bestille", "help with the app"). */
+export type Flow = 'order' | 'app' | 'letter' | 'age';
+
+/** Intents that ask for a flow; a clear one at a prompt of another flow switches to it. */
+const FLOW_INTENTS: Readonly<Record<string, Flow>> = { 'order-letter': 'order', 'app-setup': 'app' };
+
+/** The innermost flow running, by the dialogs' registered flows. */
+function currentFlow(dc: DialogContext, flows: ReadonlyMap<string, Flow>): Flow | undefined {
+  let flow: Flow | undefined;
+  let current: DialogContext | undefined = dc;
+  while (current?.activeDialog) {
+    flow = flows.get(current.activeDialog.id) ?? flow;
+    current = current.child;
+  }
+  return flow;
 }
 
 /** The innermost InterruptibleDialog on the stack: the one whose own dialog set holds the waiting prompt. */
@@ -86,6 +127,8 @@ export abstract class InterruptibleDialog extends ComponentDialog {
    * ("i går" as "when does the letter come?"), but the waiting prompt gets it, never an interruption.
    */
   private readonly promptAnswers = new Map<string, (text: string) => boolean>();
+  /** Which child dialogs are flows, so a request for another flow can be told from a question. */
+  private readonly flows = new Map<string, Flow>();
 
   constructor(
     id: string,
@@ -102,6 +145,11 @@ export abstract class InterruptibleDialog extends ComponentDialog {
   /** Registers how to recognise a direct answer to one of this dialog's prompts. */
   protected recognisesAnswer(promptId: string, isAnswer: (text: string) => boolean): void {
     this.promptAnswers.set(promptId, isAnswer);
+  }
+
+  /** Marks a child dialog as a flow the user can switch to and away from. */
+  protected registerFlow(dialogId: string, flow: Flow): void {
+    this.flows.set(dialogId, flow);
   }
 
   isPromptAnswer(promptId: string, text: string): boolean {
@@ -137,9 +185,23 @@ export abstract class InterruptibleDialog extends ComponentDialog {
       await innerDc.repromptDialog();
       return Dialog.EndOfTurn;
     }
-    const { intent, score } = turnUnderstanding(ctx);
+    const { intent, score, command, guess } = turnUnderstanding(ctx);
     const owner = promptOwner(innerDc, this);
-    if (score < INTERRUPT_THRESHOLD || answersWaitingPrompt(innerDc, owner)) return undefined;
+    if (score < INTERRUPT_THRESHOLD) return this.answerLikelyQuestion(innerDc, owner);
+    if (answersWaitingPrompt(innerDc, owner)) return undefined;
+    // Cancel, start over and delete drop the user's data: only an explicit command phrase or button does
+    // that, never a classification (the recogniser already holds to this; this is the second lock).
+    const guessed = isDestructiveIntent(intent) && command !== true ? intent : guess;
+    const atFreeText = owner.isFreeTextPrompt(innermostDialogId(innerDc) ?? '');
+    if (guessed !== undefined && isDestructiveIntent(guessed) && !atFreeText) {
+      // A confident guess that the user wants to cancel, start over or delete: ask, with the command as a
+      // button (tapping it is explicit), and go on with the waiting question. Nothing is dropped.
+      const title = tr(ctx, `interrupt.commandButtons.${guessed}`);
+      await ctx.sendActivity(message(ctx, `interrupt.confirm.${guessed}`, {}, [{ title, value: title }]));
+      await innerDc.repromptDialog();
+      return Dialog.EndOfTurn;
+    }
+    if (isDestructiveIntent(intent) && command !== true) return undefined;
     switch (intent) {
       case 'cancel':
         await innerDc.cancelAllDialogs();
@@ -180,7 +242,38 @@ export abstract class InterruptibleDialog extends ComponentDialog {
       default:
         break;
     }
+    const wanted = FLOW_INTENTS[intent];
+    const running = currentFlow(innerDc, this.flows);
+    if (wanted && running && wanted !== running) {
+      // A clear request for another flow: the current one ends as a cancel does (its digits go with it).
+      await innerDc.cancelAllDialogs();
+      await say(ctx, 'interrupt.switched');
+      return this.switchTo(innerDc);
+    }
     const waitingFor = innermostDialogId(innerDc);
+    if (isQuestionIntent(intent) && !(waitingFor && owner.isFreeTextPrompt(waitingFor))) {
+      await answerQuestion(ctx, intent);
+      await say(ctx, 'interrupt.resume');
+      await innerDc.repromptDialog();
+      return Dialog.EndOfTurn;
+    }
+    return undefined;
+  }
+
+  /**
+   * A question below INTERRUPT_THRESHOLD but above QUESTION_THRESHOLD, in a message with no digits at a
+   * prompt that is not free text: answering it is harmless (nothing is dropped), while the prompt's own
+   * check would only answer "that is not a number".
+   */
+  private async answerLikelyQuestion(
+    innerDc: DialogContext,
+    owner: InterruptibleDialog,
+  ): Promise<DialogTurnResult | undefined> {
+    const ctx = innerDc.context;
+    const { intent, score } = turnUnderstanding(ctx);
+    const waitingFor = innermostDialogId(innerDc);
+    if (score < QUESTION_THRESHOLD || /\d/.test(ctx.activity.text ?? '')) return undefined;
+    if (answersWaitingPrompt(innerDc, owner)) return undefined;
     if (isQuestionIntent(intent) && !(waitingFor && owner.isFreeTextPrompt(waitingFor))) {
       await answerQuestion(ctx, intent);
       await say(ctx, 'interrupt.resume');
@@ -195,6 +288,14 @@ export abstract class InterruptibleDialog extends ComponentDialog {
    * kept: its whole stack is gone); the main dialog overrides this to show the menu again.
    */
   protected async afterReset(_innerDc: DialogContext): Promise<DialogTurnResult> {
+    return { status: DialogTurnStatus.cancelled };
+  }
+
+  /**
+   * What follows a switch to another flow: on its own a flow dialog ends; the main dialog overrides this
+   * to start the flow the turn's text asks for.
+   */
+  protected async switchTo(_innerDc: DialogContext): Promise<DialogTurnResult> {
     return { status: DialogTurnStatus.cancelled };
   }
 }

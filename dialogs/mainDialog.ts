@@ -7,10 +7,15 @@ import {
   type PromptValidatorContext,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
+import type { TurnContext } from 'botbuilder';
 import { promptOptions, say } from '../src/bot/text';
-import { turnUnderstanding } from '../src/bot/turn';
+import { hasNationalIdCandidate } from '../src/understanding/entities';
+import type { NationalIdOptions } from './nationalIdDialog';
+import { conversationMemory, turnUnderstanding } from '../src/bot/turn';
+import { foreignLanguage } from '../src/understanding/foreign';
 import { AGE_DIALOG, AgeDialog, type AgeOptions } from './ageDialog';
-import { answerQuestion, isQuestionIntent, sayHumanHelp } from './answers';
+import { rememberFlow } from '../src/bot/memory';
+import { answerQuestion, answeredByMemory, isQuestionIntent, ruleParams, sayHumanHelp } from './answers';
 import { APP_GUIDE_DIALOG, AppGuideDialog } from './appGuideDialog';
 import type { DialogDeps } from './dialogDeps';
 import { InterruptibleDialog } from './interruptibleDialog';
@@ -36,10 +41,35 @@ export interface MainOptions {
   useTurnText?: boolean;
   /** Coming back from a finished flow: ask "anything else?" instead of the first question. */
   again?: boolean;
+  /** The last message was not understood: say so honestly and offer what fits (see fallbackPrompt). */
+  fallback?: FallbackKind;
 }
 
+/**
+ * `topics`: "I can help with …" and the 2-3 likeliest topics as buttons plus the way to a person;
+ * `human`: the second fallback in a row offers a person; `language`: a message in a language the bot
+ * does not speak is told, in English and Norwegian, which languages it speaks.
+ */
+type FallbackKind = 'topics' | 'human' | 'language';
+
+/** The buttons a fallback offered, as intents, so a tapped one is routed to what it stands for. */
+interface MenuValues {
+  offered?: string[];
+}
+
+/** How many likely topics a fallback offers (with the way to a person after them). */
+const FALLBACK_TOPICS = 3;
+/** What people most often come for: fills up a fallback when the classifier has few likely topics. */
+const COMMON_TOPICS = ['order-letter', 'letter-not-arrived', 'app-setup'] as const;
+
 /** What a free-text intent at the top level leads to. */
-type Route = MenuItem | 'age' | 'answer' | 'greeting' | 'thanks';
+type Route = MenuItem | 'age' | 'answer' | 'greeting' | 'thanks' | 'goodbye' | 'timing';
+
+/** Where free text at the top level leads: a national ID number typed at the menu starts the order with it. */
+function routeForText(context: TurnContext): Route | undefined {
+  if (hasNationalIdCandidate(context.activity.text ?? '')) return 'order';
+  return routeForIntent(turnUnderstanding(context).intent);
+}
 
 function routeForIntent(intent: string): Route | undefined {
   switch (intent) {
@@ -55,6 +85,12 @@ function routeForIntent(intent: string): Route | undefined {
       return 'greeting';
     case 'thanks':
       return 'thanks';
+    case 'goodbye':
+      return 'goodbye';
+    case 'letter-delivery-time':
+      // "How long does it take?" is answered at once (with this conversation's order if there is one),
+      // never with a demand for an order date.
+      return 'timing';
     default:
       if (isLetterTopic(intent)) return 'letter';
       return isQuestionIntent(intent) ? 'answer' : undefined;
@@ -75,6 +111,10 @@ export class MainDialog extends InterruptibleDialog {
     this.addDialog(new LetterQuestionsDialog(deps, prompts));
     this.addDialog(new AppGuideDialog(deps, prompts));
     this.addDialog(new AgeDialog(deps));
+    this.registerFlow(ORDER_DIALOG, 'order');
+    this.registerFlow(APP_GUIDE_DIALOG, 'app');
+    this.registerFlow(LETTER_QUESTIONS_DIALOG, 'letter');
+    this.registerFlow(AGE_DIALOG, 'age');
     this.addDialog(
       new WaterfallDialog(WATERFALL, [
         this.menuStep.bind(this),
@@ -89,12 +129,18 @@ export class MainDialog extends InterruptibleDialog {
     return innerDc.beginDialog(WATERFALL, {} satisfies MainOptions);
   }
 
+  protected async switchTo(innerDc: DialogContext): Promise<DialogTurnResult> {
+    return innerDc.beginDialog(WATERFALL, { useTurnText: true } satisfies MainOptions);
+  }
+
   private async menuStep(step: WaterfallStepContext<MainOptions>): Promise<DialogTurnResult> {
     const options = step.options ?? {};
     if (options.useTurnText) {
-      const route = routeForIntent(turnUnderstanding(step.context).intent);
+      if (foreignLanguage(step.context.activity.text ?? '')) return this.fallbackPrompt(step, 'language');
+      const route = routeForText(step.context);
       if (route && route !== 'greeting') return step.next(route);
     }
+    if (options.fallback) return this.fallbackPrompt(step, options.fallback);
     return step.prompt(
       MENU_PROMPT,
       promptOptions(step.context, {
@@ -105,24 +151,95 @@ export class MainDialog extends InterruptibleDialog {
     );
   }
 
-  /** A menu answer is a choice (tapped, typed or its number) or free text the recogniser can route. */
+  /** The honest fallback: what the bot can do, the likeliest topics as buttons, and the way to a person. */
+  private async fallbackPrompt(
+    step: WaterfallStepContext<MainOptions>,
+    kind: FallbackKind,
+  ): Promise<DialogTurnResult> {
+    const menu = MENU.map((item) => ({ key: `menu.items.${item}` }));
+    const retry: Array<[string]> = [['menu.retry']];
+    if (kind !== 'topics') {
+      const key = kind === 'language' ? 'fallback.otherLanguage' : 'fallback.human';
+      return step.prompt(
+        MENU_PROMPT,
+        promptOptions(step.context, { prompt: [[key, ruleParams()]], retry, choices: menu }),
+      );
+    }
+    // The classifier's likeliest topics first, filled up with what people most often come for.
+    const likely = [
+      ...new Set([
+        ...(turnUnderstanding(step.context).candidates ?? []).filter(
+          (intent) => intent !== 'human' && routeForIntent(intent) !== undefined,
+        ),
+        ...COMMON_TOPICS,
+      ]),
+    ].slice(0, FALLBACK_TOPICS);
+    (step.values as MenuValues).offered = [...likely, 'human'];
+    return step.prompt(
+      MENU_PROMPT,
+      promptOptions(step.context, {
+        prompt: [['fallback.intro'], ['fallback.pickTopic']],
+        retry,
+        choices: [...likely.map((intent) => ({ key: `topics.${intent}` })), { key: 'menu.items.human' }],
+      }),
+    );
+  }
+
+  /**
+   * Any message answers the menu: a choice (tapped, typed or its number), free text the recogniser can
+   * route, or anything else, which gets the honest fallback.
+   */
   private async validateMenu(pc: PromptValidatorContext<FoundChoice>): Promise<boolean> {
-    return pc.recognized.succeeded || routeForIntent(turnUnderstanding(pc.context).intent) !== undefined;
+    return pc.recognized.succeeded || (pc.context.activity.text ?? '').trim() !== '';
   }
 
   private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const result = step.result as FoundChoice | Route | undefined;
-    const intent = turnUnderstanding(step.context).intent;
-    const route: Route | undefined =
-      typeof result === 'string' ? result : result ? MENU[result.index] : routeForIntent(intent);
+    const offered = (step.values as MenuValues).offered;
+    let intent = turnUnderstanding(step.context).intent;
+    // A choice counts when tapped or typed as it is (or its number); the prompt's fuzzy match on a sentence
+    // ("I lost my letter, can I *order* a new one?") loses to what the sentence asks.
+    const typed = (step.context.activity.text ?? '').trim().toLocaleLowerCase();
+    const exactChoice =
+      typeof result === 'object' && (typed === result.value.toLocaleLowerCase() || /^\d+$/.test(typed));
+    // A tapped fallback button stands for the topic it offered, not for the menu item at its position.
+    if (exactChoice && offered) intent = offered[result.index] ?? intent;
+    // A message in a language the bot does not speak is never routed on a guess.
+    const foreign =
+      !exactChoice && typeof result !== 'string' && foreignLanguage(step.context.activity.text ?? '');
+    const route: Route | undefined = foreign
+      ? undefined
+      : typeof result === 'string'
+        ? result
+        : exactChoice
+          ? offered
+            ? routeForIntent(intent)
+            : MENU[result.index]
+          : (routeForText(step.context) ?? (result ? MENU[result.index] : undefined));
+    const memory = conversationMemory(step.context);
+    if (route === undefined) {
+      // Not understood: never a guess. Two fallbacks in a row offer a person.
+      memory.fallbacks = (memory.fallbacks ?? 0) + 1;
+      const kind: FallbackKind = foreign ? 'language' : memory.fallbacks >= 2 ? 'human' : 'topics';
+      return step.replaceDialog(WATERFALL, { fallback: kind } satisfies MainOptions);
+    }
+    memory.fallbacks = 0;
     switch (route) {
       case 'order':
-        return step.beginDialog(ORDER_DIALOG);
+        // Typed text may already hold the number ("14838510036" at the menu); a tapped button never does.
+        return step.beginDialog(ORDER_DIALOG, { useTurnText: !exactChoice } satisfies NationalIdOptions);
       case 'letter':
+        if (!exactChoice && answeredByMemory(step.context, intent) && isQuestionIntent(intent)) {
+          // Asked right after ordering here: the answer is this conversation's own dates.
+          await answerQuestion(step.context, intent);
+          return step.next();
+        }
+        rememberFlow(step.context, 'letter');
         return step.beginDialog(LETTER_QUESTIONS_DIALOG, {
-          topic: isLetterTopic(intent) && typeof result !== 'object' ? intent : undefined,
+          topic: isLetterTopic(intent) && !exactChoice ? intent : undefined,
         } satisfies LetterQuestionsOptions);
       case 'app':
+        rememberFlow(step.context, 'app');
         return step.beginDialog(APP_GUIDE_DIALOG);
       case 'age': {
         // Only the year-shaped parts go into dialog state, never the whole message: it may hold an ID number.
@@ -139,6 +256,13 @@ export class MainDialog extends InterruptibleDialog {
         return step.replaceDialog(WATERFALL, {} satisfies MainOptions);
       case 'thanks':
         await say(step.context, 'menu.thanks');
+        return step.next();
+      case 'goodbye':
+        // A goodbye ends the conversation's flow; writing again starts at the menu.
+        await answerQuestion(step.context, 'goodbye');
+        return step.endDialog();
+      case 'timing':
+        await answerQuestion(step.context, 'letter-delivery-time');
         return step.next();
       default:
         return step.next();

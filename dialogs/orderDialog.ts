@@ -1,11 +1,17 @@
 import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { composed, promptOptions, say } from '../src/bot/text';
 import { decideOrder, letterStatus, localDate, type OrderDecision } from '../src/rules';
+import { rememberOrder } from '../src/bot/memory';
 import { ruleParams, sayHumanHelp, sayLimit } from './answers';
 import { APP_GUIDE_DIALOG, AppGuideDialog } from './appGuideDialog';
 import type { DialogDeps } from './dialogDeps';
 import { InterruptibleDialog } from './interruptibleDialog';
-import { NATIONAL_ID_DIALOG, NationalIdDialog, type NationalIdResult } from './nationalIdDialog';
+import {
+  NATIONAL_ID_DIALOG,
+  NationalIdDialog,
+  type NationalIdOptions,
+  type NationalIdResult,
+} from './nationalIdDialog';
 import {
   PHONE_VERIFICATION_DIALOG,
   PhoneVerificationDialog,
@@ -46,10 +52,12 @@ export class OrderDialog extends InterruptibleDialog {
     this.initialDialogId = WATERFALL;
   }
 
-  private async nationalIdStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async nationalIdStep(step: WaterfallStepContext<NationalIdOptions>): Promise<DialogTurnResult> {
     this.deps.metrics?.funnel(step.context, 'started');
     await say(step.context, 'order.intro');
-    return step.beginDialog(NATIONAL_ID_DIALOG);
+    return step.beginDialog(NATIONAL_ID_DIALOG, {
+      useTurnText: step.options?.useTurnText,
+    } satisfies NationalIdOptions);
   }
 
   private async phoneStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -95,6 +103,7 @@ export class OrderDialog extends InterruptibleDialog {
       await this.deps.minid.recordOrder(nationalId, now);
     }
     this.deps.metrics?.funnel(step.context, decision.outcome === 'can-order' ? 'ordered' : decision.outcome);
+    rememberOrder(step.context, decision, localDate(now));
     await this.tellOutcome(step, decision);
     if (decision.outcome !== 'can-order') return step.endDialog();
     return step.prompt(

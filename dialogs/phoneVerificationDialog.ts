@@ -12,7 +12,8 @@ import { retryPart, type CodeRequester, type LimitRefusal } from '../src/limits'
 import { CODE_POLICY, INPUT_POLICY } from '../src/rules';
 import type { CodeChallenge } from '../src/verification/codes';
 import { maskPhone, parseMobileNumber } from '../src/verification/phone';
-import { ruleParams, sayHumanHelp, sayLimit } from './answers';
+import { codeText, hasPhoneCandidate, numberText, saysNoCode } from '../src/understanding/entities';
+import { answerQuestion, ruleParams, sayHumanHelp, sayLimit } from './answers';
 import type { DialogDeps } from './dialogDeps';
 import { InterruptibleDialog } from './interruptibleDialog';
 
@@ -60,11 +61,17 @@ export class PhoneVerificationDialog extends InterruptibleDialog {
   constructor(deps: DialogDeps) {
     super(PHONE_VERIFICATION_DIALOG, deps);
     this.addDialog(new TextPrompt(PHONE_PROMPT, (pc) => this.validatePhone(pc)));
+    // "mobilen min er 412 34 567" is the answer, not a question.
+    this.recognisesAnswer(PHONE_PROMPT, hasPhoneCandidate);
     this.addDialog(new TextPrompt(CODE_PROMPT));
     // At the code step, "send again" and digits without words ("12ab", a typo) are answers, never questions.
     this.recognisesAnswer(
       CODE_PROMPT,
-      (text) => isResendRequest(text) || (/\d/.test(text) && !/\p{L}{3,}/u.test(text)),
+      (text) =>
+        isResendRequest(text) ||
+        saysNoCode(text) ||
+        codeText(text, CODE_POLICY.length) !== text ||
+        (/\d/.test(text) && !/\p{L}{3,}/u.test(text)),
     );
     this.addDialog(
       new WaterfallDialog(PHONE_WATERFALL, [this.askPhoneStep.bind(this), this.sendCodeStep.bind(this)]),
@@ -80,7 +87,7 @@ export class PhoneVerificationDialog extends InterruptibleDialog {
   }
 
   private async validatePhone(pc: PromptValidatorContext<string>): Promise<boolean> {
-    const parsed = parseMobileNumber(pc.recognized.value ?? '');
+    const parsed = parseMobileNumber(numberText(pc.recognized.value ?? ''));
     if (parsed.ok || pc.attemptCount >= INPUT_POLICY.maxTries) return true;
     pc.options.retryPrompt = message(pc.context, `phone.invalid.${parsed.reason}`);
     return false;
@@ -89,7 +96,7 @@ export class PhoneVerificationDialog extends InterruptibleDialog {
   private async sendCodeStep(
     step: WaterfallStepContext<PhoneVerificationOptions>,
   ): Promise<DialogTurnResult> {
-    const parsed = parseMobileNumber(String(step.result ?? ''));
+    const parsed = parseMobileNumber(numberText(String(step.result ?? '')));
     if (!parsed.ok) {
       this.deps.metrics?.funnel(step.context, 'too-many-tries');
       await say(step.context, 'phone.tooManyTries');
@@ -146,14 +153,25 @@ export class PhoneVerificationDialog extends InterruptibleDialog {
   }
 
   private async checkCodeStep(step: WaterfallStepContext<CodeLoopOptions>): Promise<DialogTurnResult> {
-    const input = String(step.result ?? '');
+    const typed = String(step.result ?? '');
     const { to, nationalIdRef } = step.options;
-    if (isResendRequest(input)) return this.resend(step);
+    if (isResendRequest(typed)) return this.resend(step);
+    if (saysNoCode(typed)) {
+      // "jeg har ikke fått koden": the no-SMS help (send again, support), and the same code stays valid.
+      await answerQuestion(step.context, 'no-sms');
+      return step.replaceDialog(CODE_LOOP, {
+        to,
+        challenge: step.options.challenge,
+        nationalIdRef,
+      } satisfies CodeLoopOptions);
+    }
     const who = { phone: this.deps.limits.ref('phone', to), nationalId: nationalIdRef };
     // Locked by wrong codes elsewhere (another attempt, conversation or instance): even the right code
     // is refused until the lock's window has passed.
     const lock = await this.deps.limits.verificationLock(who);
     if (lock) return this.refuse(step, lock);
+    // "koden er 569233": the code inside the sentence is what is checked.
+    const input = codeText(typed, CODE_POLICY.length);
     const verdict = this.deps.codes.verify(step.options.challenge, input);
     const again = (key: string, params?: TextParams) =>
       step.replaceDialog(CODE_LOOP, {

@@ -13,7 +13,7 @@ import { Registry } from 'prom-client';
 import { ConfigError, loadConfig, type Config } from './config';
 import { fixedClock, systemClock, type Clock } from './clock';
 import { createLogger, type Logger } from './logging';
-import { createI18n } from './i18n';
+import { createI18n, topicButtonTitles } from './i18n';
 import { SandboxMinIdService } from './minid/sandbox';
 import { SandboxSmsGateway } from './sms/sandbox';
 import { TimedSmsGateway } from './sms/timed';
@@ -23,7 +23,7 @@ import { createConnectorHttpClient } from './http/connectorClient';
 import { OneTimeCodes } from './verification/codes';
 import { AbuseLimits } from './limits';
 import type { LimitName } from './rules';
-import { IntentRecognizer, detectLanguage, parseLanguageSwitch } from './understanding';
+import { IntentRecognizer, detectLanguage, foreignLanguage, parseLanguageSwitch } from './understanding';
 import { LanguageResolver } from './bot/language';
 import { MinIdBot } from './bot/minidBot';
 import { TurnSerializer } from './bot/turnSerializer';
@@ -50,6 +50,8 @@ export interface AppOverrides {
   shared?: SharedStore;
   /** Told the name of every limit that refuses something (metrics are wired here). */
   onLimitHit?: (limit: LimitName) => void;
+  /** A trained recogniser to reuse (training takes about a second; scenario runs build many bots). */
+  recognizer?: IntentRecognizer;
 }
 
 export interface App {
@@ -148,7 +150,8 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
   const privacySecret = config.PRIVACY_SECRET || randomBytes(32).toString('hex');
 
   const i18n = await createI18n();
-  const recognizer = await IntentRecognizer.create();
+  const recognizer =
+    overrides.recognizer ?? (await IntentRecognizer.create({ phrases: topicButtonTitles() }));
   // One store for everything a user's next turn may need, so it can be served by any instance. The
   // same secret keys it on every instance: with PRIVACY_SECRET unset each process draws its own and
   // instances sharing one store would not find each other's entries.
@@ -201,7 +204,8 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
     logger,
     language: new LanguageResolver({
       defaultLang: config.DEFAULT_LOCALE,
-      detect: detectLanguage,
+      // A message in a language the bot does not speak never changes the conversation's language.
+      detect: (text) => (foreignLanguage(text) ? { confidence: 0 } : detectLanguage(text)),
       parseSwitch: parseLanguageSwitch,
     }),
     understand: (text) => recognizer.understand(text),

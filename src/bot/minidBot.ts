@@ -15,7 +15,7 @@ import { pseudonymize } from '../privacy/redact';
 import { limitParts, type AbuseLimits } from '../limits';
 import { SUPPORT } from '../rules';
 import { DIALOG_STATE_PROPERTY, SESSION_PROPERTY, type SessionState } from './session';
-import { setTurnLanguage, setTurnUnderstanding, type TurnUnderstanding } from './turn';
+import { setTurnLanguage, setTurnSession, setTurnUnderstanding, type TurnUnderstanding } from './turn';
 import type { LanguageResolver } from './language';
 import { composed, say } from './text';
 import type { TurnSerializer } from './turnSerializer';
@@ -197,6 +197,7 @@ export class MinIdBot extends ActivityHandler {
       }
     }
     await this.session.set(context, session);
+    setTurnSession(context, session);
   }
 
   private async welcome(context: TurnContext, session: SessionState): Promise<void> {

@@ -9,6 +9,23 @@ import type { Lang } from '../i18n';
 export const SESSION_PROPERTY = 'session';
 export const DIALOG_STATE_PROPERTY = 'dialogState';
 
+/**
+ * What this conversation has established, so later questions can use it ("when does it come?" right after
+ * ordering). Small and plain, and never any ID number, phone number or code: dates and outcomes only.
+ */
+export interface ConversationMemory {
+  /** The flow that ran last. */
+  flow?: 'order' | 'letter' | 'app' | 'age';
+  /** An order made in this conversation, with its dates (Europe/Oslo local dates). */
+  order?: { orderedOn: string; deliveryBy: string; validUntil: string };
+  /** How the last order attempt ended (the rules module's outcome). */
+  orderOutcome?: 'can-order' | 'too-young' | 'has-minid' | 'active-order' | 'no-address';
+  /** The age rule's answer, from the number or the birth year. */
+  ageOutcome?: 'can-order' | 'too-young';
+  /** Fallbacks in a row at the top level; two in a row offer a person. */
+  fallbacks?: number;
+}
+
 export interface SessionState {
   lang?: Lang;
   /** How the language was chosen; an explicit choice is never overridden by detection. */
@@ -16,4 +33,5 @@ export interface SessionState {
   welcomed?: boolean;
   /** ISO instant of the last user activity, for idle expiry. */
   lastSeenAt?: string;
+  memory?: ConversationMemory;
 }

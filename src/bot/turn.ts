@@ -1,6 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { TFunction } from 'i18next';
 import type { Lang } from '../i18n';
+import type { ConversationMemory, SessionState } from './session';
 
 /**
  * Per-turn values the bot computes once (language, fixed translator, understanding) and dialogs read.
@@ -34,6 +35,12 @@ export interface TurnUnderstanding {
   intent: string;
   score: number;
   language?: Lang;
+  /** True only for an explicit command phrase or a button title: what cancel, start over and delete need. */
+  command?: boolean;
+  /** The likeliest topics, for an honest fallback. */
+  candidates?: string[];
+  /** A cancel/start-over/delete the classifier guessed and the recogniser did not act on. */
+  guess?: string;
 }
 
 const UNDERSTOOD = Symbol('minid.understood');
@@ -61,3 +68,27 @@ export function setTurnClient(context: TurnContext, clientRef: string): void {
 export function turnClient(context: TurnContext): string | undefined {
   return context.turnState.get(CLIENT) as string | undefined;
 }
+
+const SESSION = Symbol('minid.session');
+
+/** The bot hands the turn's session state to the dialogs (it is saved with the turn). */
+export function setTurnSession(context: TurnContext, session: SessionState): void {
+  context.turnState.set(SESSION, session);
+}
+
+/**
+ * This conversation's memory, to read and to update. Without a session (a dialog tested on its own) it is
+ * a fresh object for the turn, so nothing is remembered.
+ */
+export function conversationMemory(context: TurnContext): ConversationMemory {
+  const session = context.turnState.get(SESSION) as SessionState | undefined;
+  if (!session) {
+    const scratch = (context.turnState.get(SESSION_SCRATCH) as ConversationMemory | undefined) ?? {};
+    context.turnState.set(SESSION_SCRATCH, scratch);
+    return scratch;
+  }
+  session.memory ??= {};
+  return session.memory;
+}
+
+const SESSION_SCRATCH = Symbol('minid.memoryScratch');

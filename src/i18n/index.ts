@@ -98,3 +98,15 @@ export function formatDateTime(instant: string, lang: Lang): string {
   }
   return f.format(at);
 }
+
+/**
+ * The titles of the topic buttons in every language, each with the intent it stands for, so a tapped
+ * topic button is understood exactly (and, like a command, never guessed).
+ */
+export function topicButtonTitles(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const lang of LANGS) {
+    for (const [intent, title] of Object.entries(resources[lang].topics)) out[title] = intent;
+  }
+  return out;
+}

@@ -29,5 +29,19 @@ export {
   CORPORA,
   isMostlyDigits,
   prepareForClassifier,
+  commandIntent,
+  isDestructiveIntent,
+  DESTRUCTIVE_INTENTS,
+  MAX_CANDIDATES,
 } from './recognizer';
 export type { Intent, Understood, Corpus } from './recognizer';
+export {
+  numberText,
+  numberRuns,
+  hasNationalIdCandidate,
+  hasPhoneCandidate,
+  findCode,
+  codeText,
+  saysNoCode,
+} from './entities';
+export { foreignLanguage } from './foreign';

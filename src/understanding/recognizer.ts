@@ -12,6 +12,7 @@ import nnCorpus from './corpus/nn.json';
 import { detectLanguage, type Lang } from './language';
 import { createNlp, type NlpLocale } from './nlp-engine';
 import { parseLanguageSwitch } from './switch';
+import commandPhrases from './commands.json';
 import { foldNorwegian, letterDigitCounts, normalizeText, tokenize } from './text';
 
 export const INTENTS = [
@@ -27,6 +28,19 @@ export const INTENTS = [
   'already-have-minid',
   'app-setup',
   'password-help',
+  'cost',
+  'what-is-minid',
+  'd-number',
+  'minid-vs-bankid',
+  'letter-by-email',
+  'why-60-days',
+  'lost-letter',
+  'find-id-number',
+  'foreign-mobile',
+  'qr-camera',
+  'password-wrong',
+  'new-phone',
+  'goodbye',
   'human',
   'cancel',
   'help',
@@ -50,7 +64,27 @@ export interface Understood {
   language?: Lang;
   /** for switch-language: the language asked for */
   switchTo?: Lang;
+  /** True when the intent comes from an explicit command phrase or a button title, not a guess. */
+  command?: boolean;
+  /** The classifier's best topics (no commands), most likely first: what a fallback offers. */
+  candidates?: Intent[];
+  /** A destructive intent the classifier guessed and that was NOT acted on (no explicit command). */
+  guess?: Intent;
 }
+
+/** How many likely topics a fallback offers. */
+export const MAX_CANDIDATES = 3;
+/** Intents never offered as a likely topic. */
+const NOT_CANDIDATES: ReadonlySet<Intent> = new Set<Intent>([
+  'none',
+  'cancel',
+  'restart',
+  'delete-conversation',
+  'switch-language',
+  'greeting',
+  'thanks',
+  'help',
+]);
 
 /** Classifier results whose best score is below this are reported as 'none'. */
 export const INTENT_THRESHOLD = 0.5;
@@ -82,45 +116,54 @@ export const CORPORA: Readonly<Record<Lang, Corpus>> = { nb: nbCorpus, nn: nnCor
 
 const NLP_LOCALE: Readonly<Record<Lang, NlpLocale>> = { nb: 'no', nn: 'no', en: 'en' };
 
+/** Intents that drop the user's data. They come only from an explicit command, never from the classifier. */
+export const DESTRUCTIVE_INTENTS = ['cancel', 'restart', 'delete-conversation'] as const;
+export type DestructiveIntent = (typeof DESTRUCTIVE_INTENTS)[number];
+
+export function isDestructiveIntent(intent: string): intent is DestructiveIntent {
+  return (DESTRUCTIVE_INTENTS as readonly string[]).includes(intent);
+}
+
 /**
- * Deterministic keyword layer: EXACT whole-message commands only (after lowercasing, folding æ/ø/å
- * and dropping punctuation). The conversation spec promises that "cancel", "start over", "help",
- * "language"/"språk" and "human"/"menneske" work at any step; a one- or two-word message gives the
- * classifier almost no signal, and a wrong guess on "avbryt" or "slett samtalen" would be costly
- * (privacy: cancel and delete must drop state). Anything longer or different goes to the classifier.
+ * Deterministic command layer: whole-message command phrases per language (commands.json), compared after
+ * lowercasing, folding æ/ø/å, dropping punctuation and a polite word at either end ("avbryt takk"). The
+ * conversation spec promises that "cancel", "start over", "help", "language"/"språk" and "human"/"menneske"
+ * work at any step; cancel, start over and delete drop the user's data, so they are taken ONLY from here
+ * (or a button): a classifier guess, however confident, never triggers them.
  */
-const COMMANDS: Readonly<Record<string, Intent>> = {
-  avbryt: 'cancel',
-  avbryte: 'cancel',
-  avslutt: 'cancel',
-  stopp: 'cancel',
-  stop: 'cancel',
-  cancel: 'cancel',
-  abort: 'cancel',
-  'start pa nytt': 'restart',
-  'begynn pa nytt': 'restart',
-  'byrj pa nytt': 'restart',
-  'start over': 'restart',
-  restart: 'restart',
-  hjelp: 'help',
-  help: 'help',
-  meny: 'help',
-  menu: 'help',
-  menneske: 'human',
-  human: 'human',
-  agent: 'human',
-  sprak: 'switch-language',
-  language: 'switch-language',
-  'bytt sprak': 'switch-language',
-  'byt sprak': 'switch-language',
-  'endre sprak': 'switch-language',
-  'change language': 'switch-language',
-  'slett samtalen': 'delete-conversation',
-  'slett samtalen min': 'delete-conversation',
-  'delete conversation': 'delete-conversation',
-  'delete the conversation': 'delete-conversation',
-  'delete my conversation': 'delete-conversation',
-};
+const COMMANDS: ReadonlyMap<string, Intent> = new Map(
+  Object.entries(commandPhrases as Record<string, Record<string, string[]>>).flatMap(([intent, byLang]) => {
+    if (!isIntent(intent)) throw new Error(`commands.json: unknown intent "${intent}"`);
+    return Object.values(byLang).flatMap((phrases) => phrases.map((p) => [commandKey(p), intent] as const));
+  }),
+);
+
+/** Polite words that may stand before or after a command without changing it. */
+const POLITE: ReadonlySet<string> = new Set([
+  'takk',
+  'please',
+  'pls',
+  'bare',
+  'berre',
+  'just',
+  'thanks',
+  'ok',
+  'okay',
+  'okei',
+  'greit',
+  'ja',
+  'yes',
+  'hei',
+  'hi',
+]);
+
+/** The command a whole message states explicitly ("avbryt", "start over!", "slett samtalen takk"), if any. */
+export function commandIntent(text: string): Intent | undefined {
+  const tokens = commandKey(text).split(' ').filter(Boolean);
+  while (tokens.length > 1 && POLITE.has(tokens[0])) tokens.shift();
+  while (tokens.length > 1 && POLITE.has(tokens[tokens.length - 1])) tokens.pop();
+  return COMMANDS.get(tokens.join(' '));
+}
 
 /**
  * Bare answers to the bot's own prompts (yes/no/next/ok). They carry no intent of their own: the dialog
@@ -188,10 +231,16 @@ export class IntentRecognizer {
   private constructor(
     private readonly nlp: Nlp,
     private readonly vocabulary: ReadonlySet<string>,
+    private readonly phrases: ReadonlyMap<string, Intent>,
   ) {}
 
-  /** Builds and trains a recognizer from the corpus files (no file writes). */
-  static async create(): Promise<IntentRecognizer> {
+  /**
+   * Builds and trains a recognizer from the corpus files (no file writes). `phrases` are exact whole
+   * messages with a known intent, e.g. the titles of the bot's own topic buttons in every language.
+   */
+  static async create(
+    options: { phrases?: Readonly<Record<string, string>> } = {},
+  ): Promise<IntentRecognizer> {
     const nlp = await createNlp();
     const vocabulary = new Set<string>();
     for (const [lang, corpus] of Object.entries(CORPORA) as [Lang, Corpus][]) {
@@ -205,7 +254,12 @@ export class IntentRecognizer {
       }
     }
     await nlp.train();
-    return new IntentRecognizer(nlp, vocabulary);
+    const phrases = new Map<string, Intent>();
+    for (const [phrase, intent] of Object.entries(options.phrases ?? {})) {
+      if (!isIntent(intent)) throw new Error(`phrase "${phrase}": unknown intent "${intent}"`);
+      phrases.set(commandKey(phrase), intent);
+    }
+    return new IntentRecognizer(nlp, vocabulary, phrases);
   }
 
   async understand(text: string): Promise<Understood> {
@@ -222,15 +276,24 @@ export class IntentRecognizer {
 
     const key = commandKey(text);
     if (PROMPT_ANSWERS.has(key)) return withLanguage({ intent: 'none', score: 1 });
-    const command = COMMANDS[key];
-    if (command !== undefined) return withLanguage({ intent: command, score: 1 });
+    const command = commandIntent(text) ?? this.phrases.get(key);
+    if (command !== undefined) return withLanguage({ intent: command, score: 1, command: true });
 
     const knownShare = this.knownContentShare(text);
     if (knownShare < MIN_KNOWN_CONTENT_SHARE) return withLanguage({ intent: 'none', score: 1 - knownShare });
 
-    const { intent, score } = await this.classify(text, language);
-    if (intent === undefined || score < INTENT_THRESHOLD) return withLanguage({ intent: 'none', score });
-    return withLanguage({ intent, score });
+    const { intent, score, candidates } = await this.classify(text, language);
+    // A destructive intent is never taken from the classifier: it becomes 'none' (the fallback may offer
+    // the command as a button, which is explicit).
+    if (intent === undefined || score < INTENT_THRESHOLD || isDestructiveIntent(intent)) {
+      return withLanguage({
+        intent: 'none',
+        score,
+        candidates,
+        ...(intent && isDestructiveIntent(intent) ? { guess: intent } : {}),
+      });
+    }
+    return withLanguage({ intent, score, candidates });
   }
 
   /** Share of the content words the training corpus knows (1 with fewer than OOV_MIN_CONTENT_WORDS). */
@@ -244,17 +307,28 @@ export class IntentRecognizer {
   private async classify(
     text: string,
     language: Lang | undefined,
-  ): Promise<{ intent?: Intent; score: number }> {
+  ): Promise<{ intent?: Intent; score: number; candidates: Intent[] }> {
     const prepared = prepareForClassifier(text);
     const locales: NlpLocale[] = language === undefined ? ['no', 'en'] : [NLP_LOCALE[language]];
     let best: { intent?: Intent; score: number } = { score: 0 };
+    const ranked: Array<{ intent: Intent; score: number }> = [];
     for (const locale of locales) {
       const result = await this.nlp.classify(locale, prepared);
+      for (const c of result.classifications)
+        if (isIntent(c.intent)) ranked.push({ intent: c.intent, score: c.score });
       const top = result.classifications[0];
       if (top === undefined || top.score <= best.score) continue;
       best = { intent: isIntent(top.intent) ? top.intent : 'none', score: top.score };
     }
-    return best;
+    const candidates = [
+      ...new Set(
+        ranked
+          .filter((c) => c.score > 0 && !NOT_CANDIDATES.has(c.intent))
+          .sort((a, b) => b.score - a.score)
+          .map((c) => c.intent),
+      ),
+    ].slice(0, MAX_CANDIDATES);
+    return { ...best, candidates };
   }
 }
 

@@ -28,8 +28,37 @@ describe('AppGuideDialog', () => {
     expect(driver.transcript[0]).toContain('aktiveringsbrevet (gyldig i 60 dager etter bestilling)');
     expect(driver.activities.at(-1)?.suggestedActions?.actions.map((a) => a.title)).toEqual([
       'Neste',
+      'Tilbake',
+      'Gjenta',
       'Stopp',
     ]);
+  });
+
+  it('goes back one step on "tilbake"/"back", repeats on "gjenta", and never starts over or cancels', async () => {
+    const driver = await begin();
+    const all = steps('nb');
+    await driver.send('neste');
+    await driver.send('neste');
+    expect(await driver.send('tilbake')).toEqual([`Steg 2 av 8: ${all[1]}`]);
+    expect(await driver.send('gjenta')).toEqual([`Steg 2 av 8: ${all[1]}`]);
+    expect(await driver.send('back')).toEqual([`Steg 1 av 8: ${all[0]}`]);
+    expect(await driver.send('tilbake')).toEqual([
+      `${text(shared, 'nb', 'app.atFirst')} Steg 1 av 8: ${all[0]}`,
+    ]);
+    for (const key of ['interrupt.cancelled', 'interrupt.restarted', 'privacy.deleted']) {
+      expect(driver.transcript).not.toContain(text(shared, 'nb', key));
+    }
+    expect(driver.status).toBe(DialogTurnStatus.waiting);
+  });
+
+  it('answers a question inside the guide and keeps the step', async () => {
+    const driver = await begin();
+    await driver.send('neste');
+    await driver.send('neste');
+    await driver.send('neste');
+    const replies = await driver.send('qr koden vil ikke la seg skanne');
+    expect(replies[0]).toBe(text(shared, 'nb', 'answers.qr-camera', ruleParams()));
+    expect(replies.at(-1)).toBe(`Steg 4 av 8: ${steps('nb')[3]}`);
   });
 
   it('walks through all 8 steps one at a time with "neste", then says it is done', async () => {

@@ -117,7 +117,9 @@ describe('MainDialog through the bot', () => {
       expect(replies[1]).toContain('4. Snakke med et menneske');
       expect(await say(bot, '3')).toEqual([
         t(bot, 'nb', 'app.need', ruleParams()),
-        expect.stringMatching(/^Steg 1 av 8: Åpne MinID-appen\.\s+1\. Neste\s+2\. Stopp$/),
+        expect.stringMatching(
+          /^Steg 1 av 8: Åpne MinID-appen\.\s+1\. Neste\s+2\. Tilbake\s+3\. Gjenta\s+4\. Stopp$/,
+        ),
       ]);
     });
   });

@@ -202,6 +202,9 @@ describe('personal data typed where nobody asked for it', () => {
         '{{id:adult-plain}}',
         'fødselsnummeret mitt er {{id:born-1945:spaced}}',
         'my number is {{id:d-number}} and my mobile is {{phone}}',
+        // A number typed at the menu starts the order with it (issue 10), so the running flow holds it
+        // like one typed at its prompt; cancelling drops it, and nothing may be kept after that.
+        'avbryt',
       ),
     });
     expect(watched.run.typed.join(' ')).toContain(personId('adult-plain'));
@@ -216,7 +219,16 @@ describe('personal data typed where nobody asked for it', () => {
       locale: 'nb-NO',
       channelId: 'test',
       now: '2026-11-24T12:00:00+01:00',
-      turns: turns('hei', '1', id, `+47 ${TEST_PHONE.typed}`, '{{code}}', `${id.slice(0, 6)} ${id.slice(6)}`),
+      // The number typed again at the menu starts a new order with it; "avbryt" ends that flow.
+      turns: turns(
+        'hei',
+        '1',
+        id,
+        `+47 ${TEST_PHONE.typed}`,
+        '{{code}}',
+        `${id.slice(0, 6)} ${id.slice(6)}`,
+        'avbryt',
+      ),
     });
     const replies = watched.run.outgoing.map((a) => a.text ?? '').join('\n');
     expect(replies).toContain('Jeg fikk ikke bestilt brev med det nummeret');

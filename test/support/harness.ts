@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import type { DestinationStream } from 'pino';
 import { loadConfig } from '../../src/config';
 import { buildBot, turnErrorHandler, type Bot } from '../../src/index';
+import type { IntentRecognizer } from '../../src/understanding';
 import { fakeClock } from './fake-clock';
 
 /** The clock the sandbox fixtures assume (their referenceDate, midday Oslo time). */
@@ -44,6 +45,7 @@ export async function startTestBot(
     storage?: Storage;
     /** Use the stores the configuration selects (e.g. STORAGE=redis in `env`) instead of a MemoryStorage. */
     configStores?: boolean;
+    recognizer?: IntentRecognizer;
   } = {},
 ): Promise<TestBot> {
   const clock = fakeClock(options.now ?? REFERENCE_NOW);
@@ -57,6 +59,7 @@ export async function startTestBot(
     clock: clock.now,
     logDestination: capture.destination,
     storage: override,
+    recognizer: options.recognizer,
   });
   const storage = built.storage;
   const adapter = new TestAdapter((context) => built.bot.run(context), {

@@ -1,4 +1,5 @@
 import type { Activity, Attachment, TurnContext } from 'botbuilder';
+import type { IntentRecognizer } from '../../src/understanding';
 import { startTestBot, type TestBot } from '../support/harness';
 import { TEST_PHONE, resolvePlaceholders, type BotReply, type TranscriptTurn, type UserTurn } from './format';
 
@@ -34,6 +35,8 @@ export interface RunOptions {
   prepare?: (bot: TestBot) => void | Promise<void>;
   /** Configuration on top of the harness's (e.g. STORAGE=redis), with the stores it selects. */
   env?: Record<string, string>;
+  /** A trained recogniser to reuse across conversations. */
+  recognizer?: IntentRecognizer;
 }
 
 function cardReply(activity: Partial<Activity>, attachment: Attachment): BotReply {
@@ -86,6 +89,7 @@ export async function runConversation(
     locale: setup.locale,
     channelId: setup.channelId,
     ...(options.env ? { env: options.env, configStores: true } : {}),
+    recognizer: options.recognizer,
   });
   const errors: unknown[] = [];
   const handler = bot.adapter.onTurnError;

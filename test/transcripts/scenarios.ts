@@ -508,6 +508,155 @@ function appGuideAlone(lang: Lang): Scenario {
   };
 }
 
+/** Issue 10: what citizens type, in their words, per language. */
+const ASK = {
+  nb: {
+    cost: 'Koster det noe?',
+    free: 'Er det gratis?',
+    idInSentence: 'mitt fødselsnummer er {{id:adult-plain}}',
+    phoneInSentence: 'mobilen min er {{phone}}',
+    noCode: 'jeg har ikke fått koden',
+    codeInSentence: 'koden er {{code}}',
+    whenComes: 'når kommer brevet?',
+    order: 'bestille',
+    topics: [
+      'Hva er MinID?',
+      'hva er et d-nummer',
+      'jeg har bankid, trenger jeg minid',
+      'Kan jeg få brevet på e-post?',
+      'Hvorfor må jeg vente 60 dager?',
+      'jeg har mistet brevet, kan jeg bestille et nytt?',
+      'kan brevet sendes til jobben?',
+      'jeg vet ikke fødselsnummeret mitt',
+      'jeg har ikke norsk mobilnummer',
+      'qr koden vil ikke skanne',
+      'jeg har glemt passordet',
+      'passordet mitt er feil',
+      'jeg har fått ny telefon',
+      'hvor lang tid tar det?',
+      'ha det',
+    ],
+    back: 'tilbake',
+    repeat: 'gjenta',
+    qr: 'kameraet virker ikke',
+    foreign: 'Ich habe den Brief nicht bekommen',
+  },
+  nn: {
+    cost: 'Kostar det noko?',
+    free: 'Er det gratis?',
+    idInSentence: 'fødselsnummeret mitt er {{id:adult-plain}}',
+    phoneInSentence: 'mobilen min er {{phone}}',
+    noCode: 'eg har ikkje fått koden',
+    codeInSentence: 'koden er {{code}}',
+    whenComes: 'når kjem brevet?',
+    order: 'bestille',
+    topics: [
+      'Kva er MinID?',
+      'kva er eit d-nummer',
+      'eg har bankid, treng eg minid',
+      'Kan eg få brevet på e-post?',
+      'Kvifor må eg vente 60 dagar?',
+      'eg har mista brevet, kan eg bestille eit nytt?',
+      'kan eg få brevet til jobben?',
+      'eg veit ikkje fødselsnummeret mitt',
+      'eg har ikkje norsk mobilnummer',
+      'qr-koden vil ikkje skanne',
+      'eg har gløymt passordet',
+      'passordet mitt er feil',
+      'eg har fått ny telefon',
+      'kor lang tid tek det?',
+      'ha det',
+    ],
+    back: 'tilbake',
+    repeat: 'ein gong til',
+    qr: 'kameraet verkar ikkje',
+    foreign: 'Jag har inte fått brevet, vad ska jag göra?',
+  },
+  en: {
+    cost: 'Does it cost anything?',
+    free: 'Is it free?',
+    idInSentence: 'my national id number is {{id:adult-plain:spaced}}',
+    phoneInSentence: 'my number is {{phone}}',
+    noCode: "I didn't get the code",
+    codeInSentence: 'the code is {{code}}',
+    whenComes: 'when does the letter come?',
+    order: 'order',
+    topics: [
+      'What is MinID?',
+      'what is a d-number',
+      'I have BankID, do I need MinID?',
+      'Can I get the letter by e-mail?',
+      'Why do I have to wait 60 days?',
+      'I lost my letter, can I order a new one?',
+      'can the letter be sent to my work?',
+      "I don't know my national id number",
+      "I don't have a Norwegian mobile number",
+      "the QR code won't scan",
+      'I forgot my password',
+      'my password is wrong',
+      'I got a new phone',
+      'how long does it take?',
+      'bye',
+    ],
+    back: 'back',
+    repeat: 'repeat',
+    qr: "the camera doesn't work",
+    foreign: 'Nie dostałem listu aktywacyjnego, co mam zrobić?',
+  },
+} as const;
+
+/** Fragments of the issue-10 answers, per language (written by hand, not taken from the bot). */
+const HEAR = {
+  nb: { free: 'MinID er gratis', noSms: 'send igjen', yourOrder: 'Du bestilte aktiveringsbrevet i denne samtalen', work: 'arbeidsgiveren', lost: 'kan du ikke bestille et nytt selv', bye: 'Ha det bra', timing: '10 virkedager', back: 'Steg 1 av 8', languages: 'I speak English, Norwegian Bokmål and Nynorsk' },
+  nn: { free: 'MinID er gratis', noSms: 'send igjen', yourOrder: 'Du bestilte aktiveringsbrevet i denne samtalen', work: 'arbeidsgivaren', lost: 'kan du ikkje bestille eit nytt sjølv', bye: 'Ha det bra', timing: '10 yrkedagar', back: 'Steg 1 av 8', languages: 'I speak English, Norwegian Bokmål and Nynorsk' },
+  en: { free: 'MinID is free', noSms: 'send again', yourOrder: 'You ordered the activation letter in this conversation', work: 'employer', lost: 'cannot order a new one yourself', bye: 'Goodbye', timing: '10 working days', back: 'Step 1 of 8', languages: 'I speak English, Norwegian Bokmål and Nynorsk' },
+} as const; // prettier-ignore
+
+/** Issue 10: questions and numbers in sentences mid-order; nothing is lost, and the bot remembers its order. */
+function questionsMidOrder(lang: Lang): Scenario {
+  const a = ASK[lang];
+  return {
+    lang,
+    name: 'issue10-questions-mid-order',
+    description:
+      'Issue 10: the number, mobile and code typed inside sentences; "does it cost anything?" twice and "I did ' +
+      'not get the code" mid-order are answered and the prompt asked again with the data kept; right after the ' +
+      'order, "when does the letter come?" is answered with its own dates.',
+    turns: [SAY[lang].hello, '1', a.cost, a.idInSentence, a.free, a.phoneInSentence, a.noCode, a.codeInSentence, SAY[lang].no, a.whenComes],
+    expect: [HEAR[lang].free, SEE[lang].masked, SEE[lang].maskedPhone, HEAR[lang].noSms, SEE[lang].ordered, HEAR[lang].yourOrder, DATES.refDelivery[lang]],
+  }; // prettier-ignore
+}
+
+/** Issue 10: an ID number typed at the menu, a bare "order", and the knowledge-base topics. */
+function knowledge(lang: Lang): Scenario {
+  const a = ASK[lang];
+  return {
+    lang,
+    name: 'issue10-knowledge',
+    description:
+      'Issue 10: an ID number typed at the menu starts the order with it; after "cancel", a bare "order" starts it; ' +
+      'then the helpline topics, each answered (lost letter: no new order within 60 days, support helps; letter ' +
+      'to work: c/o at the employer; "my password is wrong" is no typed secret), and goodbye.',
+    turns: [SAY[lang].hello, '{{id:adult-plain}}', SAY[lang].cancel, a.order, SAY[lang].cancel, ...a.topics],
+    expect: [SEE[lang].masked, SEE[lang].cancelled, SEE[lang].support, HEAR[lang].work, HEAR[lang].lost, HEAR[lang].timing, HEAR[lang].bye],
+  }; // prettier-ignore
+}
+
+/** Issue 10: app guide navigation, a question inside it, and a message in another language. */
+function guideAndLanguages(lang: Lang): Scenario {
+  const a = ASK[lang];
+  return {
+    lang,
+    name: 'issue10-guide-and-languages',
+    description:
+      'Issue 10: "back" in the app guide goes one step back (never starts over or deletes), "repeat" shows the ' +
+      'step again, a camera question is answered with the step kept; a message in another language is told ' +
+      'which languages the bot speaks.',
+    turns: [SAY[lang].hello, '3', SAY[lang].next, a.back, SAY[lang].next, a.repeat, a.qr, SAY[lang].stop, a.foreign],
+    expect: [HEAR[lang].back, SEE[lang].guideStopped, HEAR[lang].languages],
+  }; // prettier-ignore
+}
+
 /** The flows every language has. */
 function common(lang: Lang): Scenario[] {
   return [
@@ -521,6 +670,9 @@ function common(lang: Lang): Scenario[] {
     wrongCodeThrice(lang),
     letterNotArrived(lang),
     appGuideAlone(lang),
+    questionsMidOrder(lang),
+    knowledge(lang),
+    guideAndLanguages(lang),
   ];
 }
 

@@ -224,6 +224,13 @@ const DYNAMIC: Record<string, readonly string[] | 'optional'> = {
   'menu.items': menuItems(),
   'language.names': LANGS,
   help: 'optional',
+  // Topic button titles: a fallback offers the likeliest topics (question intents and the flows).
+  topics: 'optional',
+  // Asking before a destructive command the classifier only guessed, with the command as a button.
+  'interrupt.confirm': ['cancel', 'restart', 'delete-conversation'],
+  'interrupt.commandButtons': ['cancel', 'restart', 'delete-conversation'],
+  // The app guide's moves.
+  app: ['next', 'back', 'repeat', 'stop'],
 };
 
 describe('every key the code uses exists in every language', () => {

@@ -1,0 +1,147 @@
+/**
+ * Messages in a language the bot does not speak (German, Polish, Ukrainian, Swedish, …), so the bot can
+ * say which languages it speaks instead of guessing at them. Conservative on purpose: Norwegian letters,
+ * or a clear Norwegian/English reading, keep a message ours.
+ */
+import { detectAll } from 'tinyld';
+import { detectLanguage } from './language';
+import { normalizeText, tokenize } from './text';
+
+/** A few very common words per language that Norwegian and English do not use. */
+const MARKERS: Readonly<Record<string, ReadonlySet<string>>> = {
+  de: new Set([
+    'ich',
+    'nicht',
+    'und',
+    'ist',
+    'wie',
+    'was',
+    'habe',
+    'mein',
+    'meinen',
+    'meinem',
+    'brief',
+    'bekommen',
+    'dauert',
+    'kostet',
+    'bitte',
+    'hilfe',
+    'eine',
+    'einen',
+    'bis',
+    'kommt',
+    'brauche',
+    'warum',
+    'wann',
+  ]),
+  pl: new Set([
+    'nie',
+    'jak',
+    'ile',
+    'czy',
+    'mam',
+    'jest',
+    'kosztuje',
+    'dostałem',
+    'dostałam',
+    'listu',
+    'list',
+    'proszę',
+    'dlaczego',
+    'kiedy',
+    'pomocy',
+    'zrobić',
+  ]),
+  sv: new Set([
+    'jag',
+    'inte',
+    'hur',
+    'vad',
+    'göra',
+    'är',
+    'någon',
+    'också',
+    'mej',
+    'varför',
+    'fick',
+    'kommit',
+    'hjälp',
+  ]),
+  fr: new Set([
+    'je',
+    'ne',
+    'pas',
+    'est',
+    'comment',
+    'pourquoi',
+    'lettre',
+    'reçu',
+    'combien',
+    'merci',
+    'aide',
+  ]),
+  es: new Set([
+    'yo',
+    'no',
+    'es',
+    'cómo',
+    'como',
+    'por',
+    'qué',
+    'carta',
+    'recibido',
+    'cuánto',
+    'ayuda',
+    'gracias',
+  ]),
+};
+
+/** Languages tinyld may name that count as ours (Danish and Norwegian are too close to tell apart here). */
+const OURS = new Set(['no', 'nb', 'nn', 'da', 'en']);
+
+/** Letters of scripts other than Latin (Cyrillic, Arabic, …): never one of our languages. */
+const OTHER_SCRIPT =
+  /[\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u0e00-\u0e7f\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]/u;
+/** Letters only Polish (and a few neighbours) use. */
+const POLISH_LETTERS = /[ąćęłńśźż]/u;
+
+/** How sure our own Norwegian/English detector must be to keep a message ours. */
+const OURS_CONFIDENCE = 0.8;
+/** How sure tinyld must be, and how many words it needs, to call a message foreign on its own. */
+const TINYLD_MIN_ACCURACY = 0.5;
+const TINYLD_MIN_WORDS = 4;
+
+/**
+ * The language of a message when it is clearly not bokmål, nynorsk or English (an ISO code, or 'other'
+ * for a foreign script), else undefined.
+ */
+export function foreignLanguage(text: string): string | undefined {
+  const t = normalizeText(text);
+  if (OTHER_SCRIPT.test(t)) return 'other';
+  // æ and ø are Norwegian (or Danish, which Norwegian readers understand): ours.
+  if (/[æø]/.test(t)) return undefined;
+  const words = tokenize(t);
+  if (words.length === 0) return undefined;
+  let best: { lang?: string; count: number } = { count: 0 };
+  for (const [lang, markers] of Object.entries(MARKERS)) {
+    const count = words.filter((w) => markers.has(w)).length;
+    if (count > best.count) best = { lang, count };
+  }
+  if (POLISH_LETTERS.test(t)) return 'pl';
+  if (best.count >= 2) return best.lang;
+  const top = detectAll(t)[0];
+  // One marker word that the statistical detector confirms ("Hur lång tid tar det …").
+  if (best.count === 1 && top?.lang === best.lang) return best.lang;
+  const ours = detectLanguage(text);
+  if (ours.language !== undefined && ours.confidence >= OURS_CONFIDENCE) return undefined;
+  if (top && !OURS.has(top.lang)) {
+    if (
+      words.length >= TINYLD_MIN_WORDS &&
+      top.accuracy >= TINYLD_MIN_ACCURACY &&
+      ours.language === undefined
+    ) {
+      return top.lang;
+    }
+  }
+  return undefined;
+}
