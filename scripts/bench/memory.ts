@@ -66,8 +66,8 @@ export async function measureMemory(conversations: number, orderFlows = 20): Pro
   const port = await listen(app.server, 0, '127.0.0.1');
   try {
     // Warm-up: every lazy path (JIT, caches, connection pool) is taken before the first reading.
-    await runConversations(orderFlow, port, 10, 5, 'mem-warm', 4_000_000);
-    await runConversations(welcomeOnly, port, 200, 20, 'mem-warm-idle');
+    await runConversations(orderFlow, port, Math.min(10, orderFlows), 5, 'mem-warm', 4_000_000);
+    await runConversations(welcomeOnly, port, Math.min(200, conversations), 20, 'mem-warm-idle');
 
     let sizes = entrySizes(storage);
     const gc = await collect();
