@@ -1,12 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { format } from 'node:util';
-import {
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  type ConversationState,
-  type Storage,
-  type TurnContext,
-} from 'botbuilder';
+import { CloudAdapter, type ConversationState, type Storage, type TurnContext } from 'botbuilder';
 import type { Server } from 'restify';
 import type { DestinationStream } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config';
@@ -23,6 +17,7 @@ import { TurnSerializer } from './bot/turnSerializer';
 import { TurnLock } from './storage/turnLock';
 import { createTurnErrorHandler } from './bot/errors';
 import { createServer, listen, close } from './server';
+import { ReusingBotFrameworkAuthentication } from './http/reusingAuthentication';
 import { MainDialog } from '../dialogs/mainDialog';
 import { promptDefaults } from '../dialogs/prompts';
 import type { SharedStore } from './storage/shared';
@@ -190,7 +185,8 @@ export function turnErrorHandler(built: Bot): (context: TurnContext, error: Erro
 
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const built = await buildBot(config, overrides);
-  const auth = new ConfigurationBotFrameworkAuthentication({
+  // Every request is authenticated; the connector and token clients are built once, not per activity.
+  const auth = new ReusingBotFrameworkAuthentication({
     MicrosoftAppId: config.MicrosoftAppId,
     MicrosoftAppPassword: config.MicrosoftAppPassword,
     MicrosoftAppType: config.MicrosoftAppType,

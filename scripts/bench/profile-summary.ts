@@ -4,6 +4,7 @@
  * (each sample counted once per function on its stack).
  *
  *   npm run bench -- --rows order --cpu-prof /tmp/prof && npx ts-node scripts/bench/profile-summary.ts /tmp/prof/*.cpuprofile
+ *   (--grep REGEX adds the inclusive time of the functions whose name or file matches)
  */
 import { readFileSync } from 'node:fs';
 
@@ -38,12 +39,29 @@ function frameKey(f: CallFrame): string {
   return `${f.functionName || '(anonymous)'} ${file ? `${file}:${f.lineNumber + 1}` : ''}`.trim();
 }
 
-export function summarise(profile: Profile, top = 15): string {
+export function summarise(profile: Profile, top = 15, grep?: RegExp): string {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const stackOf = (id: number): CallFrame[] => {
+    const frames: CallFrame[] = [];
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const f = byId.get(cur)?.callFrame;
+      if (f) frames.push(f);
+    }
+    return frames;
+  };
+  // Start-up (module loading, model training) is not turn cost: samples before the first one inside
+  // botbuilder's CloudAdapter (the first request) are left out.
+  const firstTurn = profile.samples.findIndex((id) =>
+    stackOf(id).some((f) => f.url.endsWith('cloudAdapter.js')),
+  );
+  const from = Math.max(0, firstTurn);
+  const startupUs = profile.timeDeltas.slice(0, from).reduce((a, b) => a + b, 0);
+  const samples = profile.samples.slice(from);
+  const deltas = profile.timeDeltas.slice(from);
   const self = new Map<number, number>();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (deltas[i] ?? 0)));
 
   let idle = 0;
   let total = 0;
@@ -63,13 +81,12 @@ export function summarise(profile: Profile, top = 15): string {
     add(byFunction, frameKey(node.callFrame), us);
   }
   // Inclusive time: every sample once per distinct function on its stack.
-  profile.samples.forEach((id, i) => {
-    const us = profile.timeDeltas[i] ?? 0;
+  samples.forEach((id, i) => {
+    const us = deltas[i] ?? 0;
     if (byId.get(id)?.callFrame.functionName === '(idle)') return;
     const seen = new Set<string>();
-    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
-      const f = byId.get(cur)?.callFrame;
-      if (!f || f.functionName === '(root)') continue;
+    for (const f of stackOf(id)) {
+      if (f.functionName === '(root)') continue;
       const k = frameKey(f);
       if (!seen.has(k)) {
         seen.add(k);
@@ -85,6 +102,7 @@ export function summarise(profile: Profile, top = 15): string {
       .map(([k, v]) => `  ${pct(v)}  ${k}`)
       .join('\n');
   return [
+    `start-up left out: ${(startupUs / 1000).toFixed(0)} ms before the first request`,
     `busy ${(total / 1000).toFixed(0)} ms, idle ${(idle / 1000).toFixed(0)} ms (${((100 * idle) / (idle + total)).toFixed(0)} % idle)`,
     'self time by package:',
     list(byPackage, top),
@@ -92,17 +110,26 @@ export function summarise(profile: Profile, top = 15): string {
     list(byFunction, top),
     'inclusive time by function (a sample counts once per function on its stack):',
     list(inclusive, top * 2),
+    ...(grep
+      ? [
+          `inclusive time of functions matching ${grep}:`,
+          list(new Map([...inclusive].filter(([k]) => grep.test(k))), top),
+        ]
+      : []),
   ].join('\n');
 }
 
 if (require.main === module) {
-  const files = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const g = args.indexOf('--grep');
+  const grep = g >= 0 ? new RegExp(args.splice(g, 2)[1], 'i') : undefined;
+  const files = args;
   if (!files.length) {
     console.error('usage: profile-summary.ts <file.cpuprofile>...');
     process.exit(1);
   }
   for (const file of files) {
     console.log(`== ${file}`);
-    console.log(summarise(JSON.parse(readFileSync(file, 'utf8')) as Profile));
+    console.log(summarise(JSON.parse(readFileSync(file, 'utf8')) as Profile, 15, grep));
   }
 }
