@@ -1,16 +1,20 @@
 /**
  * `npm run bench [-- flags]`: builds, then runs the benchmark and prints the table (see bench.ts).
- *   --quick              1 s warm-up, 2 × 3 s windows, 2,000 idle conversations, 1 start-up sample
+ *   --quick              1 s warm-up, 2 rounds of 3 s windows, 2,000 idle conversations, 1 start-up sample
  *   --users N            simulated users (default 20)
- *   --window S --reps N --warmup S
+ *   --window S --reps N --warmup S   window length, rounds (one window per row each), first warm-up
+ *   --compare DIR        also measure the MinID rows of another checkout (built: npm run build there),
+ *                        in the same rounds, for a before/after; --compare-label NAME names it
  *   --rows a,b           baseline,order,questions,redis1,redis2 (default all)
  *   --no-redis           skip the Redis rows
  *   --no-pin             do not pin with taskset
  *   --idle N             idle conversations for the heap figure (0 skips it)
+ *   --ready N            start-to-ready samples (0 skips it)
  *   --cpu-prof DIR       write a CPU profile of the MinID server under order-flow load to DIR
  *   --json FILE          also write the raw result as JSON
  */
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { DEFAULTS, renderTable, runBench, type BenchOptions, type RowId } from './bench';
 
 function parse(argv: string[]): { options: Partial<BenchOptions>; json?: string } {
@@ -67,6 +71,12 @@ function parse(argv: string[]): { options: Partial<BenchOptions>; json?: string 
         break;
       case '--cpu-prof':
         options.cpuProfDir = value();
+        break;
+      case '--compare':
+        options.compareRoot = resolve(value());
+        break;
+      case '--compare-label':
+        options.compareLabel = value();
         break;
       case '--json':
         json = value();

@@ -223,25 +223,43 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       errors: errorAt.filter((t) => t >= a.t && t < b.t).length,
     });
   }
-  const pick = (f: (w: WindowStats) => number) => median(windows.map(f));
   return {
     windows,
-    median: {
-      turns: pick((w) => w.turns),
-      seconds: pick((w) => w.seconds),
-      turnsPerSec: pick((w) => w.turnsPerSec),
-      p50: pick((w) => w.p50),
-      p95: pick((w) => w.p95),
-      p99: pick((w) => w.p99),
-      cpuMsPerTurn: pick((w) => w.cpuMsPerTurn),
-      serverCores: pick((w) => w.serverCores),
-      loadCores: pick((w) => w.loadCores),
-      otherCores: pick((w) => w.otherCores),
-      errors: pick((w) => w.errors),
-    },
+    median: medianWindow(windows),
     flowsCompleted,
     flowsFailed,
     firstError,
     conversations: conversation - options.firstConversation,
+  };
+}
+
+/** Each figure's median over the windows (figure by figure, so not one window's figures). */
+export function medianWindow(windows: WindowStats[]): WindowStats {
+  const pick = (f: (w: WindowStats) => number) => median(windows.map(f));
+  return {
+    turns: pick((w) => w.turns),
+    seconds: pick((w) => w.seconds),
+    turnsPerSec: pick((w) => w.turnsPerSec),
+    p50: pick((w) => w.p50),
+    p95: pick((w) => w.p95),
+    p99: pick((w) => w.p99),
+    cpuMsPerTurn: pick((w) => w.cpuMsPerTurn),
+    serverCores: pick((w) => w.serverCores),
+    loadCores: pick((w) => w.loadCores),
+    otherCores: pick((w) => w.otherCores),
+    errors: pick((w) => w.errors),
+  };
+}
+
+/** Several runs of one row (one window each, taken in turns with other rows) as one result. */
+export function mergeResults(results: LoadResult[]): LoadResult {
+  const windows = results.flatMap((r) => r.windows);
+  return {
+    windows,
+    median: medianWindow(windows),
+    flowsCompleted: results.reduce((n, r) => n + r.flowsCompleted, 0),
+    flowsFailed: results.reduce((n, r) => n + r.flowsFailed, 0),
+    firstError: results.find((r) => r.firstError)?.firstError,
+    conversations: results.reduce((n, r) => n + r.conversations, 0),
   };
 }
