@@ -567,6 +567,12 @@ export function renderTable(r: BenchResult): string {
           .join(' | '),
     );
   }
+  for (const c of r.comparisons) {
+    lines.push(
+      `this checkout / ${o.compareLabel ?? o.compareRoot}, ${c.label}: turns/s ${fmt(c.turnsPerSec, 2)}×, ` +
+        `CPU ms/turn ${fmt(c.cpuMsPerTurn, 2)}×, p99 ${fmt(c.p99, 2)}× (medians of per-round ratios)`,
+    );
+  }
   if (r.twoVsOne !== undefined)
     lines.push(`two instances / one instance (Redis), per round: ${fmt(r.twoVsOne, 2)}×`);
   if (r.memory) {

@@ -16,6 +16,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULTS, renderTable, runBench, type BenchOptions, type RowId } from './bench';
+import { killStartedServers } from './proc';
 
 function parse(argv: string[]): { options: Partial<BenchOptions>; json?: string } {
   const options: Partial<BenchOptions> = {};
@@ -95,6 +96,13 @@ async function main(): Promise<void> {
   const result = await runBench(options);
   console.log(renderTable(result));
   if (json) writeFileSync(json, JSON.stringify(result, null, 2));
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    killStartedServers();
+    process.exit(130);
+  });
 }
 
 main().catch((err: unknown) => {

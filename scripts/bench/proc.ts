@@ -106,6 +106,13 @@ export interface StartServerOptions {
   timeoutMs?: number;
 }
 
+const live = new Set<ChildProcess>();
+
+/** Kills every server child still running (the bench's own signal handlers call it: no orphans). */
+export function killStartedServers(): void {
+  for (const child of live) child.kill('SIGKILL');
+}
+
 /** Starts a server as a child process on a free port and waits until its ready path answers 200. */
 export async function startServer(options: StartServerOptions): Promise<ServerChild> {
   const port = await freePort();
@@ -131,7 +138,13 @@ export async function startServer(options: StartServerOptions): Promise<ServerCh
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  live.add(child);
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      live.delete(child);
+      resolve();
+    }),
+  );
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
