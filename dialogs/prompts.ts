@@ -135,11 +135,15 @@ export class ReusingChoicePrompt extends ChoicePrompt {
     state: object,
     options: PromptOptions,
   ): Promise<PromptRecognizerResult<FoundChoice>> {
-    // ChoicePrompt's own search with the per-call number recognisers switched off. It writes the turn's
-    // culture into recognizerOptions before its first await: read it right away, before another turn can.
-    this.recognizerOptions = { ...this.recognizerOptions, recognizeNumbers: false, recognizeOrdinals: false };
+    // ChoicePrompt's own search with the per-call number recognisers switched off (set once, kept off).
+    const own = this.recognizerOptions;
+    if (own?.recognizeNumbers !== false || own.recognizeOrdinals !== false) {
+      this.recognizerOptions = { ...own, recognizeNumbers: false, recognizeOrdinals: false };
+    }
+    // ChoicePrompt writes the turn's culture into recognizerOptions before its first await: read it right
+    // away, before another turn can.
     const pending = super.onRecognize(context, state, options);
-    const culture = this.recognizerOptions.locale ?? 'en-us';
+    const culture = this.recognizerOptions?.locale ?? 'en-us';
     const result = await pending;
     const text = context.activity.text;
     if (result.succeeded || !text) return result;
