@@ -162,7 +162,7 @@ async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
 
 export async function runBench(partial: Partial<BenchOptions> = {}): Promise<BenchResult> {
   const options: BenchOptions = { ...DEFAULTS, ...partial };
-  const log = options.log;
+  const { log, ...recorded } = options;
   const pinned = options.pin && hasTaskset && coreCount >= 2;
   // Load generator on the last core, servers on core 0 (and core 1 for the second instance if it is free).
   const loadCore = coreCount - 1;
@@ -409,7 +409,7 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
   const redis1 = plans.find((p) => p.id === 'redis1');
   const redis2 = plans.find((p) => p.id === 'redis2');
   const result: BenchResult = {
-    options: { ...options, log: undefined } as unknown as Omit<BenchOptions, 'log'>,
+    options: recorded,
     cores: coreCount,
     pinned,
     rows: [...rows, ...skipped],
