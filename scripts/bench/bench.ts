@@ -32,7 +32,7 @@ export interface BenchOptions {
   idleConversations: number;
   /** Start-to-ready measurements (0 = skip). */
   readyReps: number;
-  /** Write a CPU profile of the MinID server during the memory order-flow row to this directory. */
+  /** Write a CPU profile of every MinID server under load to this directory (one file per process). */
   cpuProfDir?: string;
   /** Another checkout (built with npm run build) whose MinID bot is measured alongside, for before/after. */
   compareRoot?: string;
@@ -221,6 +221,8 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
     servers: ServerChild[];
     runs: LoadResult[];
   }
+  // With --cpu-prof every MinID server under load writes its own profile (named by its pid) on exit.
+  const prof = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
   const plans: Plan[] = [];
   const skipped: Row[] = [];
   let redisStateBytes: number | undefined;
@@ -243,7 +245,6 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
       });
     }
     if (want('order') || want('questions')) {
-      const prof = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
       const bot = await start('minid (memory)', 'minid', { ...minidEnv }, 0, prof);
       if (want('order'))
         plans.push({
@@ -304,7 +305,7 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
           });
       } else {
         const env = { ...minidEnv, STORAGE: 'redis', REDIS_URL: options.redisUrl, REDIS_KEY_PREFIX: prefix };
-        const a = await start('minid (redis) A', 'minid', env, 0);
+        const a = await start('minid (redis) A', 'minid', env, 0, prof);
         if (want('redis1'))
           plans.push({
             id: 'redis1',
@@ -314,7 +315,7 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
             runs: [],
           });
         if (want('redis2')) {
-          const b = await start('minid (redis) B', 'minid', env, secondCore);
+          const b = await start('minid (redis) B', 'minid', env, secondCore, prof);
           plans.push({
             id: 'redis2',
             label: 'order flow, Redis, 2 instances',
