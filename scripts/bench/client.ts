@@ -20,7 +20,9 @@ export class BenchClient {
   private readonly agent: Agent;
 
   constructor(maxSockets: number) {
-    this.agent = new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+    // FIFO reuse keeps every pooled socket busy: with LIFO some idle past the server's keep-alive timeout
+    // (5 s) and a request sent as the server closes one fails with "socket hang up".
+    this.agent = new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets, scheduling: 'fifo' });
   }
 
   /** One request on loopback; resolves with status and body (never rejects on an HTTP status). */
