@@ -1,5 +1,4 @@
 import {
-  ChoicePrompt,
   WaterfallDialog,
   type DialogTurnResult,
   type FoundChoice,
@@ -9,7 +8,7 @@ import { composed, promptOptions, say, trList } from '../src/bot/text';
 import { ruleParams } from './answers';
 import type { DialogDeps } from './dialogDeps';
 import { InterruptibleDialog } from './interruptibleDialog';
-import type { PromptDefaults } from './prompts';
+import { ReusingChoicePrompt, type PromptDefaults } from './prompts';
 
 export const APP_GUIDE_DIALOG = 'appGuideDialog';
 const INTRO = 'appGuideIntro';
@@ -49,7 +48,7 @@ const MOVE_WORDS: Readonly<Record<Move, string[]>> = {
 export class AppGuideDialog extends InterruptibleDialog {
   constructor(deps: DialogDeps, prompts: PromptDefaults) {
     super(APP_GUIDE_DIALOG, deps);
-    this.addDialog(new ChoicePrompt(NEXT_PROMPT, undefined, 'nb-no', prompts.choice));
+    this.addDialog(new ReusingChoicePrompt(NEXT_PROMPT, undefined, 'nb-no', prompts.choice));
     this.addDialog(new WaterfallDialog(INTRO, [this.introStep.bind(this)]));
     this.addDialog(new WaterfallDialog(STEP_LOOP, [this.showStep.bind(this), this.afterStep.bind(this)]));
     this.initialDialogId = INTRO;

@@ -1,5 +1,4 @@
 import {
-  ChoicePrompt,
   TextPrompt,
   WaterfallDialog,
   type DialogTurnResult,
@@ -14,7 +13,7 @@ import { parseUserDate } from '../src/understanding/dates';
 import { answerQuestion, ruleParams } from './answers';
 import type { DialogDeps } from './dialogDeps';
 import { InterruptibleDialog } from './interruptibleDialog';
-import type { PromptDefaults } from './prompts';
+import { ReusingChoicePrompt, type PromptDefaults } from './prompts';
 
 export const LETTER_QUESTIONS_DIALOG = 'letterQuestionsDialog';
 const WATERFALL = 'letterQuestionsWaterfall';
@@ -56,7 +55,9 @@ interface LetterValues {
 export class LetterQuestionsDialog extends InterruptibleDialog {
   constructor(deps: DialogDeps, prompts: PromptDefaults) {
     super(LETTER_QUESTIONS_DIALOG, deps);
-    this.addDialog(new ChoicePrompt(TOPIC_PROMPT, (pc) => this.validateTopic(pc), 'nb-no', prompts.choice));
+    this.addDialog(
+      new ReusingChoicePrompt(TOPIC_PROMPT, (pc) => this.validateTopic(pc), 'nb-no', prompts.choice),
+    );
     this.addDialog(new TextPrompt(ORDER_DATE_PROMPT, (pc) => this.validateDate(pc)));
     // "i går" or "4. november" is the date asked for, even if it reads like a question to the classifier.
     this.recognisesAnswer(ORDER_DATE_PROMPT, (text) => parseUserDate(text, this.today()) !== undefined);

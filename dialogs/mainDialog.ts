@@ -1,5 +1,4 @@
 import {
-  ChoicePrompt,
   WaterfallDialog,
   type DialogContext,
   type DialogTurnResult,
@@ -26,7 +25,7 @@ import {
   type LetterQuestionsOptions,
 } from './letterQuestionsDialog';
 import { ORDER_DIALOG, OrderDialog } from './orderDialog';
-import type { PromptDefaults } from './prompts';
+import { ReusingChoicePrompt, type PromptDefaults } from './prompts';
 
 export const MAIN_DIALOG = 'mainDialog';
 const WATERFALL = 'mainWaterfall';
@@ -105,7 +104,9 @@ function routeForIntent(intent: string): Route | undefined {
 export class MainDialog extends InterruptibleDialog {
   constructor(deps: DialogDeps, prompts: PromptDefaults) {
     super(MAIN_DIALOG, deps);
-    this.addDialog(new ChoicePrompt(MENU_PROMPT, (pc) => this.validateMenu(pc), 'nb-no', prompts.choice));
+    this.addDialog(
+      new ReusingChoicePrompt(MENU_PROMPT, (pc) => this.validateMenu(pc), 'nb-no', prompts.choice),
+    );
     this.takesFreeText(MENU_PROMPT);
     this.addDialog(new OrderDialog(deps, prompts));
     this.addDialog(new LetterQuestionsDialog(deps, prompts));

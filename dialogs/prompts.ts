@@ -1,5 +1,15 @@
 import type { TurnContext } from 'botbuilder';
-import { ConfirmPrompt, type Choice, type ChoicePrompt, type PromptOptions } from 'botbuilder-dialogs';
+import {
+  ChoiceFactory,
+  ChoicePrompt,
+  ConfirmPrompt,
+  ListStyle,
+  type Choice,
+  type FoundChoice,
+  type PromptOptions,
+  type PromptRecognizerResult,
+} from 'botbuilder-dialogs';
+import { NumberOptions, NumberRecognizer } from '@microsoft/recognizers-text-number';
 import { choiceStyle } from '../src/bot/render';
 import type { i18n } from 'i18next';
 import { LANGS, langToLocale } from '../src/i18n';
@@ -78,5 +88,75 @@ export class ChannelConfirmPrompt extends ConfirmPrompt {
   ): Promise<void> {
     this.style = choiceStyle(context.activity.channelId, 2);
     return super.onPrompt(context, state, options, isRetry);
+  }
+}
+
+/**
+ * The number and ordinal models ChoicePrompt uses to pick a choice by position ("2", "the second one"),
+ * built once. recognizers-text caches the models themselves, but each of its recognizeNumber() and
+ * recognizeOrdinal() calls first builds a whole NumberRecognizer (every culture's model registrations),
+ * and ChoicePrompt calls both for every answer that is not one of the choices' words, such as any
+ * free-text question at the menu.
+ */
+const positionRecognizer = new NumberRecognizer(undefined, NumberOptions.None, true);
+
+interface PositionMatch {
+  start: number;
+  index: number;
+}
+
+/** Choices named by position in `text`, as ChoicePrompt's recognizeChoices() finds them. */
+function byPosition(
+  text: string,
+  culture: string,
+  count: number,
+  model: 'ordinal' | 'number',
+): PositionMatch[] {
+  const parsed =
+    model === 'ordinal'
+      ? positionRecognizer.getOrdinalModel(culture, true).parse(text)
+      : positionRecognizer.getNumberModel(culture, true).parse(text);
+  const out: PositionMatch[] = [];
+  for (const m of parsed) {
+    const index = parseInt(String((m.resolution as { value?: unknown } | undefined)?.value), 10) - 1;
+    if (index >= 0 && index < count) out.push({ start: m.start, index });
+  }
+  return out;
+}
+
+/**
+ * A ChoicePrompt that recognises exactly what ChoicePrompt does, in the same order (the choices' words
+ * and synonyms first, then an ordinal, then a number), with the position recognisers built once instead
+ * of per answer (see {@link positionRecognizer}).
+ */
+export class ReusingChoicePrompt extends ChoicePrompt {
+  protected async onRecognize(
+    context: TurnContext,
+    state: object,
+    options: PromptOptions,
+  ): Promise<PromptRecognizerResult<FoundChoice>> {
+    // ChoicePrompt's own search with the per-call number recognisers switched off (set once, kept off).
+    const own = this.recognizerOptions;
+    if (own?.recognizeNumbers !== false || own.recognizeOrdinals !== false) {
+      this.recognizerOptions = { ...own, recognizeNumbers: false, recognizeOrdinals: false };
+    }
+    // ChoicePrompt writes the turn's culture into recognizerOptions before its first await: read it right
+    // away, before another turn can.
+    const pending = super.onRecognize(context, state, options);
+    const culture = this.recognizerOptions?.locale ?? 'en-us';
+    const result = await pending;
+    const text = context.activity.text;
+    if (result.succeeded || !text) return result;
+    const choices = ChoiceFactory.toChoices(
+      (this.style === ListStyle.suggestedAction
+        ? ChoiceFactory.toChoices(options.choices)
+        : options.choices) ?? [],
+    );
+    let found = byPosition(text, culture, choices.length, 'ordinal');
+    if (!found.length) found = byPosition(text, culture, choices.length, 'number');
+    found.sort((a, b) => a.start - b.start);
+    if (!found.length) return result;
+    const { index } = found[0];
+    return { succeeded: true, value: { value: choices[index].value, index, score: 1 } };
   }
 }

@@ -81,6 +81,9 @@ export const configSchema = z.object({
   TURN_LOCK_TTL_MS: int(30_000, 1000, 600_000).describe(
     'Lifetime of a turn lock whose holder died without releasing it.',
   ),
+  LIMIT_CLIENT_ADDRESS: bool(true).describe(
+    'Limit codes per client address in local mode (no app id); off only for a load test from one address.',
+  ),
   SANDBOX_ENDPOINTS: bool(true).describe('Expose GET /sandbox/sms (only ever with the sandbox backend).'),
   STORAGE: z
     .enum(['memory', 'redis'])

@@ -1,12 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { format } from 'node:util';
-import {
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  type ConversationState,
-  type Storage,
-  type TurnContext,
-} from 'botbuilder';
+import { CloudAdapter, type ConversationState, type Storage, type TurnContext } from 'botbuilder';
 import type { Server } from 'restify';
 import type { DestinationStream } from 'pino';
 import { Registry } from 'prom-client';
@@ -32,6 +26,7 @@ import { createTurnErrorHandler } from './bot/errors';
 import { createServer, listen } from './server';
 import { Metrics } from './metrics';
 import { ServerLifecycle } from './http/lifecycle';
+import { ReusingBotFrameworkAuthentication } from './http/reusingAuthentication';
 import { MainDialog } from '../dialogs/mainDialog';
 import { promptDefaults } from '../dialogs/prompts';
 import type { SharedStore } from './storage/shared';
@@ -252,18 +247,16 @@ export function turnErrorHandler(built: Bot): (context: TurnContext, error: Erro
 
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const built = await buildBot(config, overrides);
-  const auth = new ConfigurationBotFrameworkAuthentication(
+  // Every request is authenticated; the connector and token clients are built once, not per activity,
+  // and replies posted to the channel's serviceUrl are bounded, so a silent channel cannot hold a turn.
+  const auth = new ReusingBotFrameworkAuthentication(
     {
       MicrosoftAppId: config.MicrosoftAppId,
       MicrosoftAppPassword: config.MicrosoftAppPassword,
       MicrosoftAppType: config.MicrosoftAppType,
       MicrosoftAppTenantId: config.MicrosoftAppTenantId,
     },
-    undefined,
-    undefined,
-    undefined,
-    // Replies posted to the channel's serviceUrl: bounded, so a silent channel cannot hold a turn.
-    { httpClient: createConnectorHttpClient(built.outgoing) },
+    { connectorClientOptions: { httpClient: createConnectorHttpClient(built.outgoing) } },
   );
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = turnErrorHandler(built);
@@ -303,7 +296,7 @@ export function clientIdentifier(
   config: Config,
   limits: AbuseLimits,
 ): ((address: string) => string) | undefined {
-  if (config.MicrosoftAppId) return undefined;
+  if (config.MicrosoftAppId || !config.LIMIT_CLIENT_ADDRESS) return undefined;
   return (address) => limits.ref('client', address);
 }
 

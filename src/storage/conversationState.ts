@@ -59,13 +59,16 @@ export class EtagConversationState extends ConversationState {
   override async saveChanges(context: TurnContext, force = false): Promise<void> {
     let state = this.get(context) as StoreItem | undefined;
     let known = context.turnState.get(this.tracked) as Tracked | undefined;
-    const changed =
-      state !== undefined && (known?.state !== state || known.hash !== calculateChangeHash(state));
+    // One hash per save (a stringify of the whole state): it also serves as the saved state's hash, since
+    // the write changes nothing but the eTag, which the hash leaves out.
+    let hash = state === undefined ? '' : calculateChangeHash(state);
+    const changed = state !== undefined && (known?.state !== state || known.hash !== hash);
     if (!force && !changed) return;
     if (!state) {
       // As BotState: a forced save with nothing loaded writes an empty state.
       await super.clear(context);
       state = this.get(context) as StoreItem;
+      hash = calculateChangeHash(state);
       known = undefined;
     }
     const key = await this.storageKey(context);
@@ -79,7 +82,7 @@ export class EtagConversationState extends ConversationState {
     }
     context.turnState.set(this.tracked, {
       state,
-      hash: calculateChangeHash(state),
+      hash,
       eTag: typeof state.eTag === 'string' && state.eTag !== '*' ? state.eTag : undefined,
     } satisfies Tracked);
   }

@@ -40,4 +40,10 @@ describe('clientIdentifier', () => {
     });
     expect(clientIdentifier(config, limits('x'.repeat(32)))).toBeUndefined();
   });
+
+  it('uses none when switched off for a load test, and is on by default', () => {
+    expect(loadConfig({}).LIMIT_CLIENT_ADDRESS).toBe(true);
+    const config = loadConfig({ PRIVACY_SECRET: 'client-secret-0123456789', LIMIT_CLIENT_ADDRESS: 'false' });
+    expect(clientIdentifier(config, limits('client-secret-0123456789'))).toBeUndefined();
+  });
 });
