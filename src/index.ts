@@ -33,6 +33,11 @@ import { ExpiringMemoryStorage } from './storage/memoryStorage';
 import { RedisSharedStore, createRedisConnection } from './storage/redisShared';
 import { RedisStorage } from './storage/redisStorage';
 import { EtagConversationState } from './storage/conversationState';
+import { parseAgentTokens, type AgentAccount } from './handoff/agents';
+import { BuiltinHub, type Deliver } from './handoff/builtinHub';
+import { HandoffDesk } from './handoff/desk';
+import { proactiveDelivery } from './handoff/delivery';
+import { parseWeeklyHours } from './handoff/hours';
 
 /** What tests may swap; everything else is built from config. */
 export interface AppOverrides {
@@ -55,6 +60,8 @@ export interface App {
   /** The store every instance shares (turn locks, the sandbox register's orders, the SMS outbox). */
   shared: SharedStore;
   limits: AbuseLimits;
+  /** The human handoff when AGENT_TOKENS names agents (tests sweep its hub under a fake clock). */
+  handoff?: Handoff;
   /** Releases the store's connections and timers; call after the server has closed. */
   close(): Promise<void>;
 }
@@ -74,8 +81,54 @@ export interface Bot {
   storage: Storage;
   /** Limits over the shared store (codes, wrong-code locks, lookups, messages). */
   limits: AbuseLimits;
+  /** The human handoff, built when AGENT_TOKENS names agents; `connect` gives it the channel adapter. */
+  handoff?: Handoff;
   /** Releases the store's connections and timers. */
   close(): Promise<void>;
+}
+
+/** The builtin handoff hub, its agents, and how it reaches users outside their turn. */
+export interface Handoff {
+  hub: BuiltinHub;
+  agents: AgentAccount[];
+  /** Sets how hub texts reach users proactively (buildApp: the CloudAdapter; tests: anything). */
+  connect(deliver: Deliver): void;
+}
+
+/**
+ * The builtin hub and the bot's desk for it, when agents are configured: without an agent nobody could
+ * accept, so "talk to a person" keeps giving phone and e-mail.
+ */
+function buildHandoff(
+  config: Config,
+  deps: { shared: SharedStore; clock: Clock; logger: Logger; privacySecret: string; i18n: Bot['i18n'] },
+  conversationState: ConversationState,
+): { handoff: Handoff; desk: HandoffDesk } | undefined {
+  if (!config.AGENT_TOKENS) return undefined;
+  let deliver: Deliver = async () => {
+    throw new Error('handoff delivery is not connected to a channel adapter');
+  };
+  const hub = new BuiltinHub({
+    store: deps.shared,
+    secret: deps.privacySecret,
+    clock: deps.clock,
+    logger: deps.logger,
+    maxWaitMs: config.HANDOFF_MAX_WAIT_MINUTES * 60_000,
+    deliver: (reference, text, options) => deliver(reference, text, options),
+    text: (lang, key, params) => deps.i18n.getFixedT(lang)(key, params ?? {}),
+  });
+  const desk = new HandoffDesk({
+    hub,
+    hours: parseWeeklyHours(config.SUPPORT_HOURS),
+    clock: deps.clock,
+    conversationState,
+    privacySecret: deps.privacySecret,
+    logger: deps.logger,
+  });
+  const connect = (d: Deliver) => {
+    deliver = d;
+  };
+  return { handoff: { hub, agents: parseAgentTokens(config.AGENT_TOKENS), connect }, desk };
 }
 
 /** The stores STORAGE selects; in Redis mode both share one connection. */
@@ -152,6 +205,7 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
   });
 
   const conversationState = new EtagConversationState(stores.storage);
+  const handoff = buildHandoff(config, { shared, clock, logger, privacySecret, i18n }, conversationState);
   const mainDialog = new MainDialog(
     {
       clock,
@@ -180,6 +234,7 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
     idleTimeoutMinutes: config.IDLE_TIMEOUT_MINUTES,
     privacySecret,
     limits,
+    handoff: handoff?.desk,
     serializer: new TurnSerializer({
       lock: new TurnLock(shared),
       lockTtlMs: config.TURN_LOCK_TTL_MS,
@@ -199,7 +254,11 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
     shared,
     storage: stores.storage,
     limits,
-    close: stores.close,
+    handoff: handoff?.handoff,
+    close: async () => {
+      handoff?.handoff.hub.close();
+      await stores.close();
+    },
   };
 }
 
@@ -223,6 +282,13 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   });
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = turnErrorHandler(built);
+  built.handoff?.connect(
+    proactiveDelivery({
+      adapter,
+      botAppId: config.MicrosoftAppId,
+      conversationState: built.conversationState,
+    }),
+  );
   const server = createServer({
     adapter,
     bot: built.bot,
@@ -230,6 +296,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     isReady: () => isReady(built),
     sandboxSms: config.SANDBOX_ENDPOINTS ? built.sms : undefined,
     identifyClient: clientIdentifier(config, built.limits),
+    agents: built.handoff && { hub: built.handoff.hub, agents: built.handoff.agents },
   });
   return {
     config,
@@ -240,6 +307,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     clock: built.clock,
     shared: built.shared,
     limits: built.limits,
+    handoff: built.handoff,
     close: built.close,
   };
 }

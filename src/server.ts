@@ -4,6 +4,7 @@ import type { Logger } from './logging';
 import type { SandboxSmsGateway } from './sms/sandbox';
 import { ACTIVITY_BODY_LIMITS, BadRequestBodyError, parseActivity, readJsonBody } from './http/body';
 import { setTurnClient } from './bot/turn';
+import { registerAgentRoutes, type AgentApiDeps } from './handoff/agentApi';
 
 export interface ServerDeps {
   adapter: CloudAdapter;
@@ -20,6 +21,8 @@ export interface ServerDeps {
    * The address is the socket's: X-Forwarded-For is not trusted, so behind a proxy all users share one.
    */
   identifyClient?: (address: string) => string;
+  /** The agent API of the builtin handoff hub; given only when AGENT_TOKENS names at least one agent. */
+  agents?: Omit<AgentApiDeps, 'logger'>;
 }
 
 /** Routes only: /api/messages, /healthz, /readyz and, in the sandbox, /sandbox/sms. */
@@ -99,6 +102,8 @@ export function createServer(deps: ServerDeps): Server {
       }
     });
   }
+
+  if (deps.agents) registerAgentRoutes(server, { ...deps.agents, logger: deps.logger });
 
   server.on('restifyError', (req: Request, _res: Response, err: Error, callback: () => void) => {
     deps.logger.warn({ err, path: req.path() }, 'http error');

@@ -18,6 +18,7 @@ import { setTurnLanguage, setTurnUnderstanding, type TurnUnderstanding } from '.
 import type { LanguageResolver } from './language';
 import { composed, say } from './text';
 import type { TurnSerializer } from './turnSerializer';
+import { setTurnHandoff, type HandoffDesk } from '../handoff/desk';
 
 export interface MinIdBotDeps {
   conversationState: BotState;
@@ -34,6 +35,8 @@ export interface MinIdBotDeps {
   serializer: TurnSerializer;
   /** Messages per conversation (and, in the dialogs, codes and lookups) over the shared store. */
   limits: AbuseLimits;
+  /** The human handoff, when a hub is configured (AGENT_TOKENS); without it "a person" means phone and e-mail. */
+  handoff?: HandoffDesk;
 }
 
 /**
@@ -67,7 +70,11 @@ export class MinIdBot extends ActivityHandler {
     this.onMessage(async (context, next) => {
       const session = await this.session.get(context, {});
       if (!session.welcomed) await this.welcome(context, session);
-      await this.runDialogs(context);
+      // While a person has the conversation, messages go to them and the dialog stack stays untouched.
+      const relayed =
+        session.handoff && this.deps.handoff ? await this.deps.handoff.relay(context, session) : 'none';
+      if (relayed === 'reprompt') await (await this.dialogs.createContext(context)).repromptDialog();
+      if (relayed === 'none') await this.runDialogs(context);
       await next();
     });
   }
@@ -161,6 +168,7 @@ export class MinIdBot extends ActivityHandler {
     const lang = await this.deps.language.resolve(context, session);
     const t = this.deps.i18n.getFixedT(lang);
     setTurnLanguage(context, lang, t);
+    if (this.deps.handoff) setTurnHandoff(context, this.deps.handoff);
     // Prompts pick their vocabulary (ja/nei, yes/no) from the activity's locale: make it the conversation's.
     context.activity.locale = langToLocale(lang);
     const text = context.activity.type === ActivityTypes.Message ? (context.activity.text ?? '').trim() : '';
