@@ -29,7 +29,7 @@ export interface HandoffSummary {
   wrongCodes?: number;
   /** True when the current one-time code had expired. */
   codeExpired?: boolean;
-  /** Failures the dialogs noted, by tag (e.g. `nationalId.checksum: 3`, `sms.not-arrived: 1`). */
+  /** Failures the dialogs noted: a tag (a dialog name, a dot, a reason) and how many times. */
   failures: Record<string, number>;
   /** The rules module's decision on the order, when one was made. */
   outcome?: OrderOutcome;
@@ -145,7 +145,7 @@ export function buildHandoffSummary(input: SummaryInput): HandoffSummary {
 }
 
 /**
- * Notes a failure for a later summary (e.g. `noteFailure(session, 'nationalId.checksum')`). For the
+ * Notes a failure for a later summary, by a tag such as nationalId.checksum or sms.not-arrived. For the
  * dialogs: the tag is a fixed identifier, never anything the user typed.
  */
 export function noteFailure(session: SessionState, tag: string): void {

@@ -86,7 +86,7 @@ async function agent(
   path: string,
   token: string | null = KARI,
   body?: unknown,
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: unknown }> {
   const headers: Record<string, string> = {};
   if (token !== null) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -113,12 +113,22 @@ async function lastCode(): Promise<string> {
   return code;
 }
 
+interface QueueItem {
+  id: string;
+  [field: string]: unknown;
+}
+interface Message {
+  n: number;
+  from: string;
+  text: string;
+}
+
 /** The one waiting handoff of the queue (tests run one at a time). */
 async function waitingId(): Promise<string> {
   const queue = await agent('GET', '/api/agent/queue');
   expect(queue.status).toBe(200);
   expect(queue.body).toHaveLength(1);
-  return queue.body[0].id as string;
+  return (queue.body as QueueItem[])[0].id;
 }
 
 describe('human handoff over HTTP', () => {
@@ -135,7 +145,7 @@ describe('human handoff over HTTP', () => {
     const queue = await agent('GET', '/api/agent/queue');
     expect(queue.status).toBe(200);
     expect(queue.body).toHaveLength(1);
-    const entry = queue.body[0];
+    const entry = (queue.body as QueueItem[])[0];
     expect(entry).toMatchObject({
       language: 'nb',
       channel: 'webchat',
@@ -165,13 +175,15 @@ describe('human handoff over HTTP', () => {
     expect(await say(c, 'Jeg vet ikke hvilket nummer jeg skal bruke')).toEqual([]);
     const messages = await agent('GET', `/api/agent/handoffs/${entry.id}/messages?after=0`);
     expect(messages.status).toBe(200);
-    expect(messages.body.map((m: { n: number; from: string }) => [m.n, m.from])).toEqual([
+    expect((messages.body as Message[]).map((m) => [m.n, m.from])).toEqual([
       [1, 'user'],
       [2, 'bot'],
       [3, 'agent'],
       [4, 'user'],
     ]);
-    expect(messages.body[3]).toMatchObject({ text: 'Jeg vet ikke hvilket nummer jeg skal bruke' });
+    expect((messages.body as Message[])[3]).toMatchObject({
+      text: 'Jeg vet ikke hvilket nummer jeg skal bruke',
+    });
     const newer = await agent('GET', `/api/agent/handoffs/${entry.id}/messages?after=3`);
     expect(newer.body).toHaveLength(1);
     await agent('POST', `/api/agent/handoffs/${entry.id}/messages`, KARI, {
@@ -252,7 +264,7 @@ describe('human handoff over HTTP', () => {
     ]) {
       const res = await agent('POST', msg, holder, body);
       expect(res.status).toBe(400);
-      expect(res.body.error).toMatch(/text/);
+      expect((res.body as { error: string }).error).toMatch(/text/);
     }
     expect((await agent('POST', msg, holder, '{not json')).status).toBe(400);
     const form = await fetch(`${base}${msg}`, {
