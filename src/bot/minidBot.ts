@@ -159,6 +159,8 @@ export class MinIdBot extends ActivityHandler {
       const idleMs = now.getTime() - Date.parse(session.lastSeenAt);
       if (idleMs > this.deps.idleTimeoutMinutes * 60_000) {
         // Idle state may hold a half-typed order with personal data: drop all of it, keep nothing.
+        // A handoff goes with it, so no agent keeps writing into a conversation that has started afresh.
+        if (session.handoff) await this.deps.handoff?.abandon(session.handoff.id);
         await state.delete(context);
         await state.load(context, true);
         session = await this.session.get(context, {});

@@ -232,6 +232,18 @@ export class BuiltinHub implements Hub {
     return true;
   }
 
+  async userLeft(id: string): Promise<void> {
+    const record = await this.record(id);
+    if (!record) return;
+    const { status } = await this.status(record);
+    if ((status !== 'waiting' && status !== 'active') || !(await this.closeAs(record, 'ended'))) return;
+    await this.append(id, 'bot', this.deps.text(record.language, 'handoff.userLeft'));
+    this.deps.logger.info(
+      { handoff: id, conversation: record.conversation },
+      'handoff ended: the user went idle',
+    );
+  }
+
   private async append(id: string, from: HandoffMessage['from'], text: string): Promise<void> {
     const entry = JSON.stringify({ from, text, at: this.now() });
     await this.deps.store.append(`handoff:msgs:${id}`, entry, HANDOFF_POLICY.maxMessages + 10, this.ttlMs);

@@ -109,6 +109,11 @@ export class HandoffDesk {
     return true;
   }
 
+  /** The user's conversation timed out while handed off: the hub closes the handoff (the agent sees it). */
+  async abandon(id: string): Promise<void> {
+    await this.deps.hub.userLeft(id);
+  }
+
   /** Handles a message of a handed-off conversation; see {@link RelayOutcome}. */
   async relay(context: TurnContext, session: SessionState): Promise<RelayOutcome> {
     const id = session.handoff?.id;

@@ -64,6 +64,11 @@ export interface Hub {
   place(id: string): Promise<QueuePlace | undefined>;
   /** The user stops waiting; false when it was no longer waiting. */
   cancel(id: string): Promise<boolean>;
+  /**
+   * The user's conversation timed out (idle) while waiting or handed off: the handoff ends, the agent
+   * sees a note from the bot and further agent messages are refused.
+   */
+  userLeft(id: string): Promise<void>;
   /** A message from the user, kept for the agent (while waiting, too). */
   fromUser(id: string, text: string): Promise<void>;
   /** Waiting handoffs, longest waiting first. */

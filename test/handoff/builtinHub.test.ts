@@ -205,6 +205,25 @@ describe.each(stores)('BuiltinHub over the %s store', (_name, makeStore) => {
     expect(await one.hub.cancel(id)).toBe(false);
   });
 
+  it('a user gone idle ends the handoff: the agent sees a note and can no longer write', async () => {
+    const { store } = makeStore();
+    const { hub, delivered } = makeHub(store);
+    const { id } = await hub.request(request('idle'));
+    await hub.accept(id, 'Kari');
+    const told = delivered.length;
+    await hub.userLeft(id);
+    expect((await hub.view(id))?.status).toBe('ended');
+    expect((await hub.messages(id, 0))?.at(-1)).toMatchObject({
+      from: 'bot',
+      text: 'nn:handoff.userLeft:{}',
+    });
+    expect(await hub.fromAgent(id, 'Kari', 'Hallo?')).toEqual({ ok: false, refusal: 'not-active' });
+    // Nothing is sent to the user: the bot itself tells them the conversation started afresh.
+    expect(delivered).toHaveLength(told);
+    await hub.userLeft(id);
+    expect((await hub.messages(id, 0))?.filter((m) => m.from === 'bot')).toHaveLength(2);
+  });
+
   it('unknown and malformed ids are "not found", never a crash', async () => {
     const { store } = makeStore();
     const { hub } = makeHub(store);

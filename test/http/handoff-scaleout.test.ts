@@ -133,7 +133,7 @@ it('user on one instance, agents on both: one take, relay both ways, return, the
         case 'list':
           return redis.redis.lrange(k, 0, -1);
         case 'zset':
-          return redis.redis.zrange(k, 0, -1);
+          return redis.redis.zrange(k, '0', '-1');
         case 'set':
           return redis.redis.smembers(k);
         case 'hash':

@@ -321,6 +321,27 @@ describe('human handoff over HTTP', () => {
     expect((await agent('GET', '/api/agent/queue')).body).toEqual([]);
   });
 
+  it('the user goes quiet past the idle timeout while handed off: the handoff ends, nothing dangles', async () => {
+    const c = conversationId('idle');
+    await say(c, 'hei');
+    await say(c, '1');
+    await say(c, 'snakke med et menneske');
+    const id = await waitingId();
+    expect((await agent('POST', `/api/agent/handoffs/${id}/accept`)).status).toBe(200);
+    clock.advance(31 * MINUTE);
+    const back = await say(c, 'hei igjen');
+    expect(back[0]).toBe(localeText('nb', 'session.timedOut'));
+    const sent = await agent('POST', `/api/agent/handoffs/${id}/messages`, KARI, { text: 'Er du der?' });
+    expect(sent).toEqual({ status: 409, body: { error: 'this handoff is not active' } });
+    const messages = await agent('GET', `/api/agent/handoffs/${id}/messages`);
+    expect((messages.body as Message[]).at(-1)).toMatchObject({
+      from: 'bot',
+      text: localeText('nb', 'handoff.userLeft'),
+    });
+    // The fresh conversation is the bot's: the menu works again.
+    expect((await say(c, '1')).join('\n')).toContain(localeText('nb', 'nationalId.ask'));
+  });
+
   it('nobody accepts within the maximum wait: the user is told kindly with phone and e-mail, in nynorsk', async () => {
     const c = conversationId('expire');
     await say(c, 'hei', 'nn-NO');
