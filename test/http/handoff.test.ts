@@ -364,3 +364,43 @@ describe('human handoff over HTTP', () => {
     expect((await say(c, personId('adult-plain'), 'nn-NO')).join('\n')).toContain('36');
   });
 });
+
+describe('without AGENT_TOKENS', () => {
+  it('there is no agent API, and "a person" gives the phone and e-mail as before', async () => {
+    const plain = await buildApp(loadConfig({ LOG_LEVEL: 'silent', FIXED_NOW: '2026-11-24T12:00:00+01:00' }));
+    const url = `http://127.0.0.1:${await listen(plain.server, 0, '127.0.0.1')}`;
+    try {
+      for (const [method, path] of [
+        ['GET', '/api/agent/queue'],
+        ['POST', '/api/agent/handoffs/0123456789abcdef/accept'],
+      ]) {
+        const res = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${KARI}` } });
+        expect(res.status).toBe(404);
+        await res.arrayBuffer();
+      }
+      const res = await fetch(`${url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: 'message',
+          id: 'plain-1',
+          text: 'snakke med et menneske',
+          locale: 'nb-NO',
+          channelId: 'webchat',
+          serviceUrl: 'http://127.0.0.1:9',
+          deliveryMode: 'expectReplies',
+          from: { id: 'user-plain' },
+          recipient: { id: 'bot' },
+          conversation: { id: conversationId('plain') },
+        }),
+      });
+      const body = (await res.json()) as { activities?: Array<{ text?: string }> };
+      const texts = (body.activities ?? []).map((a) => a.text ?? '').join('\n');
+      expect(texts).toContain(SUPPORT.phone);
+      expect(texts).not.toContain(localeText('nb', 'handoff.queued').slice(0, 20));
+    } finally {
+      await close(plain.server);
+      await plain.close();
+    }
+  });
+});
