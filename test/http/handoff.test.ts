@@ -214,6 +214,9 @@ describe('human handoff over HTTP', () => {
     expect(all).not.toContain('41234567');
     expect(all).not.toContain(c);
     expect(all).not.toContain(KARI);
+    // Nor what the user and the agent wrote to each other.
+    expect(all).not.toContain('Hva lurer du på');
+    expect(all).not.toContain('hvilket nummer');
   });
 
   it('the user cancels while waiting: out of the queue, the pending question again, the flow goes on', async () => {
