@@ -37,7 +37,7 @@ import { parseAgentTokens, type AgentAccount } from './handoff/agents';
 import { BuiltinHub, type Deliver } from './handoff/builtinHub';
 import { HandoffDesk } from './handoff/desk';
 import { proactiveDelivery } from './handoff/delivery';
-import { parseWeeklyHours } from './handoff/hours';
+import { parseWeeklyHours, supportAvailability, type Availability } from './handoff/hours';
 
 /** What tests may swap; everything else is built from config. */
 export interface AppOverrides {
@@ -93,6 +93,8 @@ export interface Handoff {
   agents: AgentAccount[];
   /** Sets how hub texts reach users proactively (buildApp: the CloudAdapter; tests: anything). */
   connect(deliver: Deliver): void;
+  /** SUPPORT_HOURS and whether support is open now. */
+  availability(): Availability & { hours: string };
 }
 
 /**
@@ -117,9 +119,10 @@ function buildHandoff(
     deliver: (reference, text, options) => deliver(reference, text, options),
     text: (lang, key, params) => deps.i18n.getFixedT(lang)(key, params ?? {}),
   });
+  const hours = parseWeeklyHours(config.SUPPORT_HOURS);
   const desk = new HandoffDesk({
     hub,
-    hours: parseWeeklyHours(config.SUPPORT_HOURS),
+    hours,
     clock: deps.clock,
     conversationState,
     privacySecret: deps.privacySecret,
@@ -128,7 +131,14 @@ function buildHandoff(
   const connect = (d: Deliver) => {
     deliver = d;
   };
-  return { handoff: { hub, agents: parseAgentTokens(config.AGENT_TOKENS), connect }, desk };
+  const availability = () => ({
+    hours: config.SUPPORT_HOURS,
+    ...supportAvailability(deps.clock(), hours),
+  });
+  return {
+    handoff: { hub, agents: parseAgentTokens(config.AGENT_TOKENS), connect, availability },
+    desk,
+  };
 }
 
 /** The stores STORAGE selects; in Redis mode both share one connection. */
@@ -296,7 +306,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     isReady: () => isReady(built),
     sandboxSms: config.SANDBOX_ENDPOINTS ? built.sms : undefined,
     identifyClient: clientIdentifier(config, built.limits),
-    agents: built.handoff && { hub: built.handoff.hub, agents: built.handoff.agents },
+    agents: built.handoff && {
+      hub: built.handoff.hub,
+      agents: built.handoff.agents,
+      availability: built.handoff.availability,
+    },
   });
   return {
     config,

@@ -10,11 +10,14 @@ import { BadRequestBodyError, readJsonBody, type BodyLimits } from '../http/body
 import { agentForToken, type AgentAccount } from './agents';
 import { isHandoffId } from './builtinHub';
 import type { AgentRefusal, AgentResult, Hub } from './hub';
+import type { Availability } from './hours';
 
 export interface AgentApiDeps {
   hub: Hub;
   agents: readonly AgentAccount[];
   logger: Logger;
+  /** The configured opening hours and whether support is open now (for the console). */
+  availability: () => Availability & { hours: string };
 }
 
 /** Longest agent message, in characters. */
@@ -94,6 +97,24 @@ export function registerAgentRoutes(server: Server, deps: AgentApiDeps): void {
           summary,
         })),
       );
+    }),
+  );
+
+  server.get(
+    '/api/agent/hours',
+    guarded(async (_req, res) => {
+      res.send(200, deps.availability());
+    }),
+  );
+
+  server.get(
+    '/api/agent/handoffs/:id',
+    guarded(async (req, res) => {
+      const id = handoffId(req, res);
+      if (!id) return;
+      const view = await hub.view(id);
+      if (!view) res.send(404, { error: 'no such handoff' });
+      else res.send(200, view);
     }),
   );
 

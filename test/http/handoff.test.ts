@@ -285,9 +285,28 @@ describe('human handoff over HTTP', () => {
     expect((await agent('POST', `/api/agent/handoffs/${id}/end`, holder)).status).toBe(200);
   });
 
+  it('an agent reads one handoff and the opening hours', async () => {
+    const c = conversationId('view');
+    await say(c, 'hei');
+    await say(c, '1');
+    await say(c, 'snakke med et menneske');
+    const id = await waitingId();
+    const view = await agent('GET', `/api/agent/handoffs/${id}`);
+    expect(view.body).toMatchObject({ id, status: 'waiting', language: 'nb', channel: 'webchat' });
+    await say(c, 'avbryt');
+    expect((await agent('GET', `/api/agent/handoffs/${id}`)).body).toMatchObject({ status: 'cancelled' });
+    expect((await agent('GET', '/api/agent/handoffs/0123456789abcdef')).status).toBe(404);
+    expect(await agent('GET', '/api/agent/hours')).toEqual({
+      status: 200,
+      body: { hours: 'mon-fri 08:00-15:30', open: true, closesAt: '2026-11-24T15:30:00+01:00' },
+    });
+  });
+
   it('unauthenticated calls get 401 with no hint, on every route', async () => {
     const routes: Array<['GET' | 'POST', string]> = [
       ['GET', '/api/agent/queue'],
+      ['GET', '/api/agent/hours'],
+      ['GET', '/api/agent/handoffs/0123456789abcdef'],
       ['POST', '/api/agent/handoffs/0123456789abcdef/accept'],
       ['POST', '/api/agent/handoffs/0123456789abcdef/messages'],
       ['GET', '/api/agent/handoffs/0123456789abcdef/messages'],
