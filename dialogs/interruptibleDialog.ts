@@ -12,6 +12,7 @@ import { languageSwitchedThisTurn } from '../src/bot/language';
 import { LANGS } from '../src/i18n';
 import { message, relocalizePrompt, say, tr } from '../src/bot/text';
 import { turnUnderstanding } from '../src/bot/turn';
+import { requestHandoff } from '../src/handoff/desk';
 import type { DialogDeps } from './dialogDeps';
 import { isDestructiveIntent } from '../src/understanding/recognizer';
 import { answerQuestion, isQuestionIntent, ruleParams, sayHumanHelp } from './answers';
@@ -221,6 +222,7 @@ export abstract class InterruptibleDialog extends ComponentDialog {
         await innerDc.repromptDialog();
         return Dialog.EndOfTurn;
       case 'human':
+        if (await requestHandoff(ctx)) return Dialog.EndOfTurn;
         await sayHumanHelp(ctx);
         await innerDc.repromptDialog();
         return Dialog.EndOfTurn;

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { parseWeeklyHours } from './handoff/hours';
+import { parseAgentTokens } from './handoff/agents';
 
 /** A config error names the variable so an operator can fix it without reading code. */
 export class ConfigError extends Error {
@@ -117,7 +119,35 @@ export const configSchema = z.object({
   SHUTDOWN_GRACE_MS: int(10_000, 0, 600_000).describe(
     'On SIGTERM/SIGINT, how long requests already accepted may take to finish before the process exits.',
   ),
+  SUPPORT_HOURS: z
+    .string()
+    .default('mon-fri 08:00-15:30')
+    .refine((v) => tryParse(() => parseWeeklyHours(v)), {
+      error:
+        'must be weekly hours in Oslo time, e.g. "mon-fri 08:00-15:30" or "mon-thu 08:00-15:30; fri 08:00-14:00"',
+    })
+    .describe('When a person can take over a chat (Oslo time; closed on public holidays, 24 and 31 Dec).'),
+  HANDOFF_MAX_WAIT_MINUTES: int(10, 1, 240).describe(
+    'How long a user waits in the handoff queue before being given the phone and e-mail instead.',
+  ),
+  AGENT_TOKENS: z
+    .string()
+    .default('')
+    .refine((v) => v === '' || tryParse(() => parseAgentTokens(v)), {
+      error: 'must be "Name:token,Name:token" with unique names and tokens of at least 32 characters',
+    })
+    .describe('Support agents as Name:token pairs (token >= 32 chars); empty = no agent API and no handoff.'),
 });
+
+/** True when `parse` does not throw; for refinements that reuse a module's own parser. */
+function tryParse(parse: () => unknown): boolean {
+  try {
+    parse();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 type RawConfig = z.output<typeof configSchema>;
 

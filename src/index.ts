@@ -35,6 +35,11 @@ import { ExpiringMemoryStorage } from './storage/memoryStorage';
 import { RedisSharedStore, createRedisConnection } from './storage/redisShared';
 import { RedisStorage } from './storage/redisStorage';
 import { EtagConversationState } from './storage/conversationState';
+import { parseAgentTokens, type AgentAccount } from './handoff/agents';
+import { BuiltinHub, type Deliver } from './handoff/builtinHub';
+import { HandoffDesk } from './handoff/desk';
+import { proactiveDelivery } from './handoff/delivery';
+import { parseWeeklyHours, supportAvailability, type Availability } from './handoff/hours';
 
 /** What tests may swap; everything else is built from config. */
 export interface AppOverrides {
@@ -63,6 +68,8 @@ export interface App {
   metrics: Metrics;
   /** In-flight requests and draining (graceful shutdown). */
   lifecycle: ServerLifecycle;
+  /** The human handoff when AGENT_TOKENS names agents (tests sweep its hub under a fake clock). */
+  handoff?: Handoff;
   /** Releases the store's connections and timers; call after the server has closed. */
   close(): Promise<void>;
 }
@@ -85,8 +92,64 @@ export interface Bot {
   metrics: Metrics;
   /** Deadline and retries of every outgoing call (channel replies, SMS, MinID register). */
   outgoing: OutgoingPolicy;
+  /** The human handoff, built when AGENT_TOKENS names agents; `connect` gives it the channel adapter. */
+  handoff?: Handoff;
   /** Releases the store's connections and timers. */
   close(): Promise<void>;
+}
+
+/** The builtin handoff hub, its agents, and how it reaches users outside their turn. */
+export interface Handoff {
+  hub: BuiltinHub;
+  agents: AgentAccount[];
+  /** Sets how hub texts reach users proactively (buildApp: the CloudAdapter; tests: anything). */
+  connect(deliver: Deliver): void;
+  /** SUPPORT_HOURS and whether support is open now. */
+  availability(): Availability & { hours: string };
+}
+
+/**
+ * The builtin hub and the bot's desk for it, when agents are configured: without an agent nobody could
+ * accept, so "talk to a person" keeps giving phone and e-mail.
+ */
+function buildHandoff(
+  config: Config,
+  deps: { shared: SharedStore; clock: Clock; logger: Logger; privacySecret: string; i18n: Bot['i18n'] },
+  conversationState: ConversationState,
+): { handoff: Handoff; desk: HandoffDesk } | undefined {
+  if (!config.AGENT_TOKENS) return undefined;
+  let deliver: Deliver = async () => {
+    throw new Error('handoff delivery is not connected to a channel adapter');
+  };
+  const hub = new BuiltinHub({
+    store: deps.shared,
+    secret: deps.privacySecret,
+    clock: deps.clock,
+    logger: deps.logger,
+    maxWaitMs: config.HANDOFF_MAX_WAIT_MINUTES * 60_000,
+    deliver: (reference, text, options) => deliver(reference, text, options),
+    text: (lang, key, params) => deps.i18n.getFixedT(lang)(key, params ?? {}),
+  });
+  const hours = parseWeeklyHours(config.SUPPORT_HOURS);
+  const desk = new HandoffDesk({
+    hub,
+    hours,
+    clock: deps.clock,
+    conversationState,
+    privacySecret: deps.privacySecret,
+    logger: deps.logger,
+  });
+  const connect = (d: Deliver) => {
+    deliver = d;
+  };
+  const availability = () => ({
+    hours: config.SUPPORT_HOURS,
+    ...supportAvailability(deps.clock(), hours),
+  });
+  return {
+    handoff: { hub, agents: parseAgentTokens(config.AGENT_TOKENS), connect, availability },
+    desk,
+  };
 }
 
 /** The stores STORAGE selects; in Redis mode both share one connection. */
@@ -175,6 +238,7 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
   });
 
   const conversationState = new EtagConversationState(stores.storage);
+  const handoff = buildHandoff(config, { shared, clock, logger, privacySecret, i18n }, conversationState);
   const mainDialog = new MainDialog(
     {
       clock,
@@ -209,6 +273,7 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
     limits,
     metrics,
     onTurnError,
+    handoff: handoff?.desk,
     serializer: new TurnSerializer({
       lock: new TurnLock(shared),
       lockTtlMs: config.TURN_LOCK_TTL_MS,
@@ -230,7 +295,11 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
     limits,
     metrics,
     outgoing,
-    close: stores.close,
+    handoff: handoff?.handoff,
+    close: async () => {
+      handoff?.handoff.hub.close();
+      await stores.close();
+    },
   };
 }
 
@@ -261,6 +330,13 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = turnErrorHandler(built);
   const lifecycle = new ServerLifecycle();
+  built.handoff?.connect(
+    proactiveDelivery({
+      adapter,
+      botAppId: config.MicrosoftAppId,
+      conversationState: built.conversationState,
+    }),
+  );
   const server = createServer({
     lifecycle,
     adapter,
@@ -270,6 +346,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     sandboxSms: config.SANDBOX_ENDPOINTS ? built.sms : undefined,
     identifyClient: clientIdentifier(config, built.limits),
     metrics: config.METRICS_TOKEN ? { metrics: built.metrics, token: config.METRICS_TOKEN } : undefined,
+    agents: built.handoff && {
+      hub: built.handoff.hub,
+      agents: built.handoff.agents,
+      availability: built.handoff.availability,
+    },
   });
   return {
     config,
@@ -282,6 +363,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     limits: built.limits,
     metrics: built.metrics,
     lifecycle,
+    handoff: built.handoff,
     close: built.close,
   };
 }

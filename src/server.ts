@@ -6,6 +6,7 @@ import { bearerMatches, type Metrics } from './metrics';
 import type { ServerLifecycle } from './http/lifecycle';
 import { ACTIVITY_BODY_LIMITS, BadRequestBodyError, parseActivity, readJsonBody } from './http/body';
 import { setTurnClient } from './bot/turn';
+import { registerAgentRoutes, type AgentApiDeps } from './handoff/agentApi';
 
 export interface ServerDeps {
   adapter: CloudAdapter;
@@ -26,6 +27,8 @@ export interface ServerDeps {
   metrics?: { metrics: Metrics; token: string };
   /** Counts in-flight requests for graceful shutdown; while it drains, /readyz answers 503. */
   lifecycle?: ServerLifecycle;
+  /** The agent API of the builtin handoff hub; given only when AGENT_TOKENS names at least one agent. */
+  agents?: Omit<AgentApiDeps, 'logger'>;
 }
 
 /** Routes only: /api/messages, /healthz, /readyz, /metrics (with a token) and, in the sandbox, /sandbox/sms. */
@@ -125,6 +128,7 @@ export function createServer(deps: ServerDeps): Server {
       res.end(body);
     });
   }
+  if (deps.agents) registerAgentRoutes(server, { ...deps.agents, logger: deps.logger });
 
   server.on('restifyError', (req: Request, _res: Response, err: Error, callback: () => void) => {
     deps.logger.warn({ err, path: req.path() }, 'http error');

@@ -20,6 +20,7 @@ import type { LanguageResolver } from './language';
 import { composed, say } from './text';
 import type { TurnSerializer } from './turnSerializer';
 import { markTurnErrorHandled } from './errors';
+import { setTurnHandoff, type HandoffDesk } from '../handoff/desk';
 
 export interface MinIdBotDeps {
   conversationState: BotState;
@@ -43,6 +44,8 @@ export interface MinIdBotDeps {
   onTurnError?: (context: TurnContext, error: Error) => Promise<void>;
   /** Counts turns and their latency. */
   metrics?: Pick<Metrics, 'turn'>;
+  /** The human handoff, when a hub is configured (AGENT_TOKENS); without it "a person" means phone and e-mail. */
+  handoff?: HandoffDesk;
 }
 
 /**
@@ -76,7 +79,11 @@ export class MinIdBot extends ActivityHandler {
     this.onMessage(async (context, next) => {
       const session = await this.session.get(context, {});
       if (!session.welcomed) await this.welcome(context, session);
-      await this.runDialogs(context);
+      // While a person has the conversation, messages go to them and the dialog stack stays untouched.
+      const relayed =
+        session.handoff && this.deps.handoff ? await this.deps.handoff.relay(context, session) : 'none';
+      if (relayed === 'reprompt') await (await this.dialogs.createContext(context)).repromptDialog();
+      if (relayed === 'none') await this.runDialogs(context);
       await next();
     });
   }
@@ -176,6 +183,8 @@ export class MinIdBot extends ActivityHandler {
       const idleMs = now.getTime() - Date.parse(session.lastSeenAt);
       if (idleMs > this.deps.idleTimeoutMinutes * 60_000) {
         // Idle state may hold a half-typed order with personal data: drop all of it, keep nothing.
+        // A handoff goes with it, so no agent keeps writing into a conversation that has started afresh.
+        if (session.handoff) await this.deps.handoff?.abandon(session.handoff.id);
         await state.delete(context);
         await state.load(context, true);
         session = await this.session.get(context, {});
@@ -185,6 +194,7 @@ export class MinIdBot extends ActivityHandler {
     const lang = await this.deps.language.resolve(context, session);
     const t = this.deps.i18n.getFixedT(lang);
     setTurnLanguage(context, lang, t);
+    if (this.deps.handoff) setTurnHandoff(context, this.deps.handoff);
     // Prompts pick their vocabulary (ja/nei, yes/no) from the activity's locale: make it the conversation's.
     context.activity.locale = langToLocale(lang);
     const text = context.activity.type === ActivityTypes.Message ? (context.activity.text ?? '').trim() : '';

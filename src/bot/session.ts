@@ -1,4 +1,5 @@
 import type { Lang } from '../i18n';
+import type { OrderOutcome } from '../rules';
 
 /**
  * The bot's own per-conversation state besides the dialog stack. Plain and small: it is serialised to
@@ -34,4 +35,15 @@ export interface SessionState {
   /** ISO instant of the last user activity, for idle expiry. */
   lastSeenAt?: string;
   memory?: ConversationMemory;
+  /** What a support agent's summary needs beyond the dialog stack (src/handoff/summary.ts); no personal data. */
+  notes?: HandoffNotes;
+  /** Set while the conversation is handed off to a person: the pseudonymous handoff id. */
+  handoff?: { id: string };
+}
+
+/** Failure tags with counts, the order outcome and at most two digits of the number. */
+export interface HandoffNotes {
+  failures?: Record<string, number>;
+  outcome?: OrderOutcome;
+  numberEndsWith?: string;
 }

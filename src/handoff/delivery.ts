@@ -1,0 +1,36 @@
+import type { BotState, CloudAdapter, ConversationReference } from 'botbuilder';
+import type { DialogInstance, DialogState, PromptOptions } from 'botbuilder-dialogs';
+import { renderMessage } from '../bot/render';
+import { DIALOG_STATE_PROPERTY } from '../bot/session';
+import type { Deliver } from './builtinHub';
+
+/** The prompt the user was answering when the conversation was handed off (innermost on the stack). */
+function pendingPrompt(state: DialogState | undefined, depth = 0): PromptOptions['prompt'] | undefined {
+  const top: DialogInstance | undefined = state?.dialogStack?.at(-1);
+  if (!top || depth > 12) return undefined;
+  const inner = pendingPrompt((top.state as { dialogs?: DialogState } | undefined)?.dialogs, depth + 1);
+  return inner ?? (top.state as { options?: PromptOptions } | undefined)?.options?.prompt;
+}
+
+/**
+ * Delivers hub texts to the user outside their turn, through the channel the conversation came from
+ * (CloudAdapter.continueConversationAsync with the stored reference). With `resumePrompt` the question the
+ * user was answering is sent again after the text, read from conversation state without writing it, so
+ * the user can answer it straight away.
+ */
+export function proactiveDelivery(deps: {
+  adapter: CloudAdapter;
+  botAppId: string;
+  conversationState: BotState;
+}): Deliver {
+  const dialogState = deps.conversationState.createProperty<DialogState>(DIALOG_STATE_PROPERTY);
+  return async (reference: Partial<ConversationReference>, text, options) => {
+    await deps.adapter.continueConversationAsync(deps.botAppId, reference, async (context) => {
+      await context.sendActivity(renderMessage(reference.channelId, text));
+      if (!options?.resumePrompt) return;
+      await deps.conversationState.load(context);
+      const prompt = pendingPrompt(await dialogState.get(context));
+      if (prompt) await context.sendActivity(prompt);
+    });
+  };
+}
