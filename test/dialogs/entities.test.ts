@@ -61,6 +61,10 @@ describe('at the main menu', () => {
     ['nb', 'bestill'],
     ['en', 'order'],
     ['nn', 'bestille'],
+    ['nb', 'jeg vil bestille'],
+    ['nb', 'kan jeg bestille minid?'],
+    ['nn', 'eg vil bestille brevet'],
+    ['en', 'I want to order a letter'],
   ] as const)('%s %j starts the order', async (lang, word) => {
     const env = makeDeps();
     const driver = new DialogDriver(shared, env, new MainDialog(env.deps, shared.prompts), undefined, lang);
