@@ -15,7 +15,7 @@ import { withControlDigits } from '../dialogs/support';
 import { fakeClock } from '../support/fake-clock';
 import { REFERENCE_NOW, logCapture } from '../support/harness';
 import { REDIS_URL, requireRedis, type TestRedis } from '../support/redis';
-import { conversationId, localeText } from './support';
+import { conversationId, localeText, sayTexts } from './support';
 
 const PHONE = '+4741234567';
 const PHONE_TYPED = '412 34 567';
@@ -65,33 +65,9 @@ async function startCluster(size: number, env: Record<string, string> = {}): Pro
   };
 }
 
-let counter = 0;
-
 /** One message over HTTP with expectReplies; resolves with the texts of the replies. */
-async function say(instance: Instance, conversation: string, text: string): Promise<string> {
-  counter += 1;
-  const res = await fetch(`${instance.base}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      type: 'message',
-      id: `limits-${counter}`,
-      text,
-      locale: 'nb-NO',
-      channelId: 'webchat',
-      serviceUrl: 'http://127.0.0.1:9',
-      deliveryMode: 'expectReplies',
-      from: { id: `user-${conversation}` },
-      recipient: { id: 'bot' },
-      conversation: { id: conversation },
-    }),
-  });
-  expect(res.status).toBe(200);
-  const body = (await res.json()) as { activities?: Array<{ type?: string; text?: string }> };
-  return (body.activities ?? [])
-    .filter((a) => a.type === 'message')
-    .map((a) => a.text ?? '')
-    .join('\n');
+function say(instance: Instance, conversation: string, text: string): Promise<string> {
+  return sayTexts(instance.base, conversation, text);
 }
 
 /** The sandbox outbox of a number, read over HTTP as a tester would. */

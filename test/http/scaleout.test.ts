@@ -7,7 +7,7 @@ import { REDIS_URL, requireRedis, type TestRedis } from '../support/redis';
 import { REFERENCE_NOW } from '../support/harness';
 import { personId } from '../transcripts/format';
 import { boundPort, killStarted, startProcess, type Started } from './processes';
-import { localeText } from './support';
+import { localeText, sayTexts } from './support';
 
 const PHONE = '+4741234567';
 
@@ -18,7 +18,6 @@ interface Instance {
 
 let instances: Instance[] = [];
 let testRedis: TestRedis;
-let counter = 0;
 
 beforeAll(async () => {
   // Fails with a clear message when no Redis is reachable; its prefix keeps this run's keys apart.
@@ -43,30 +42,9 @@ afterAll(async () => {
   await testRedis?.cleanup();
 });
 
-async function say(instance: Instance, conversation: string, text: string): Promise<string> {
-  counter += 1;
-  const res = await fetch(`${instance.base}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      type: 'message',
-      id: `scale-${counter}`,
-      text,
-      locale: 'nb-NO',
-      channelId: 'webchat',
-      serviceUrl: 'http://127.0.0.1:9',
-      deliveryMode: 'expectReplies',
-      from: { id: `user-${conversation}` },
-      recipient: { id: 'bot' },
-      conversation: { id: conversation },
-    }),
-  });
-  expect(res.status).toBe(200);
-  const body = (await res.json()) as { activities?: Array<{ type?: string; text?: string }> };
-  return (body.activities ?? [])
-    .filter((a) => a.type === 'message')
-    .map((a) => a.text ?? '')
-    .join('\n');
+/** One message over HTTP with expectReplies; resolves with the texts of the replies. */
+function say(instance: Instance, conversation: string, text: string): Promise<string> {
+  return sayTexts(instance.base, conversation, text);
 }
 
 async function lastCode(instance: Instance): Promise<string> {

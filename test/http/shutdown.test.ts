@@ -12,6 +12,7 @@ import { loadConfig } from '../../src/config';
 import { listen } from '../../src/server';
 import { REDIS_URL, requireRedis, type TestRedis } from '../support/redis';
 import { boundPort, killStarted, startProcess } from './processes';
+import { expectRepliesMessage } from './support';
 
 let testRedis: TestRedis;
 beforeAll(async () => {
@@ -29,23 +30,9 @@ type Outcome =
   | { kind: 'refused'; code: string; sentAt: number }
   | { kind: 'broken'; code: string; gotResponse: boolean; sentAt: number };
 
-let counter = 0;
-
 /** One expectReplies message on a connection of its own (no keep-alive pool), classified by how it ended. */
 function send(port: number, conversation: string, text: string): Promise<Outcome> {
-  counter += 1;
-  const body = JSON.stringify({
-    type: 'message',
-    id: `sd-${counter}`,
-    text,
-    locale: 'nb-NO',
-    channelId: 'webchat',
-    serviceUrl: 'http://127.0.0.1:9',
-    deliveryMode: 'expectReplies',
-    from: { id: `user-${conversation}` },
-    recipient: { id: 'bot' },
-    conversation: { id: conversation },
-  });
+  const body = JSON.stringify(expectRepliesMessage(conversation, text));
   const sentAt = Date.now();
   return new Promise((resolve) => {
     let response: IncomingMessage | undefined;

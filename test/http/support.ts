@@ -105,3 +105,37 @@ export function conversationId(prefix = 'conv'): string {
   counter += 1;
   return `${prefix}-${process.pid}-${counter}`;
 }
+
+let activityCounter = 0;
+
+/** A bokmål web chat message of `conversation` asking for its replies in the HTTP answer (expectReplies). */
+export function expectRepliesMessage(conversation: string, text: string): Record<string, unknown> {
+  activityCounter += 1;
+  return {
+    type: 'message',
+    id: `msg-${activityCounter}`,
+    text,
+    locale: 'nb-NO',
+    channelId: 'webchat',
+    serviceUrl: 'http://127.0.0.1:9',
+    deliveryMode: 'expectReplies',
+    from: { id: `user-${conversation}` },
+    recipient: { id: 'bot' },
+    conversation: { id: conversation },
+  };
+}
+
+/** Sends one message to the bot at `base`; expects 200 and resolves with its reply texts, one per line. */
+export async function sayTexts(base: string, conversation: string, text: string): Promise<string> {
+  const res = await fetch(`${base}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(expectRepliesMessage(conversation, text)),
+  });
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as { activities?: Array<{ type?: string; text?: string }> };
+  return (body.activities ?? [])
+    .filter((a) => a.type === 'message')
+    .map((a) => a.text ?? '')
+    .join('\n');
+}
