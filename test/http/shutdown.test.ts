@@ -106,7 +106,10 @@ describe('SIGTERM under load', () => {
       }
     })();
 
-    await new Promise((r) => setTimeout(r, 400));
+    // Signal once the queued conversation has been answered once: its other 15 turns wait behind its lock,
+    // so turns are certainly in flight at the signal (a fixed pause raced a fast machine, which could
+    // answer all 32 before it).
+    await Promise.race(outcomes.slice(0, 16));
     const signalledAt = Date.now();
     started.child.kill('SIGTERM');
     const exited = started.exited;
