@@ -133,6 +133,14 @@ describe('the leak detector', () => {
     expect(findSecrets('koden er 482 913', secrets)).toEqual(['one-time code #1']);
   });
 
+  it('does not read a code into a 16-hex pseudonym, but still finds one beside it', () => {
+    const codes = codeSecrets(['033425']);
+    expect(findSecrets('{"conversation":"da0b590334252bfb","msg":"turn"}', codes)).toEqual([]);
+    expect(findSecrets('{"conversation":"da0b590334252bfb","msg":"koden er 033425"}', codes)).toEqual([
+      'one-time code #1',
+    ]);
+  });
+
   it('leaves masked values, support numbers and dates alone', () => {
     const clean =
       'slutter på 36, sendt til +47 ••••••67, ring 800 30 300, 8. desember 2026, 2026-11-24T11:00:00Z';

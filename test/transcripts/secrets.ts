@@ -41,6 +41,7 @@ export function codesIn(smsTexts: Iterable<string>): string[] {
 // dots, dashes, en-dashes, slashes; "148385 10036", "14.83.85-100.36", "+47 412 34 567".
 const DIGIT_RUN = /\d(?:[\s.\-\u2013\u00a0/]{0,2}\d)*/g;
 const PURE_RUN = /\d+/g;
+const PSEUDONYM = /\b[0-9a-f]{16}\b/g;
 /** Longer plain digit runs are epoch timestamps in log lines; a code hidden in one is not a code shown. */
 const MAX_RUN_FOR_CODE_SEARCH = 12;
 
@@ -52,13 +53,17 @@ const MAX_RUN_FOR_CODE_SEARCH = 12;
  */
 export function findSecrets(text: string, secrets: readonly Secret[]): string[] {
   const runs = (text.match(DIGIT_RUN) ?? []).map((r) => r.replace(/\D/g, ''));
-  const pure = text.match(PURE_RUN) ?? [];
+  // A 16-hex pseudonym (an HMAC) can hold a 6-digit run by chance ("da0b590334252bfb"); a code cannot
+  // leak through one, so codes are not looked for inside them. IDs and phones still are.
+  const withoutPseudonyms = text.replace(PSEUDONYM, ' ');
+  const codeRuns = (withoutPseudonyms.match(DIGIT_RUN) ?? []).map((r) => r.replace(/\D/g, ''));
+  const pure = withoutPseudonyms.match(PURE_RUN) ?? [];
   const allDigits = text.replace(/\D/g, '');
   const found = new Set<string>();
   for (const secret of secrets) {
     const hit =
       secret.kind === 'code'
-        ? runs.includes(secret.digits) ||
+        ? codeRuns.includes(secret.digits) ||
           pure.some((r) => r.length <= MAX_RUN_FOR_CODE_SEARCH && r.includes(secret.digits))
         : runs.some((r) => r.includes(secret.digits)) ||
           (secret.kind === 'id' && allDigits.includes(secret.digits));
