@@ -14,6 +14,7 @@ import { TimedSmsGateway } from './sms/timed';
 import { TimedMinIdService } from './minid/timed';
 import { callWithPolicy, type OutgoingPolicy } from './http/outgoing';
 import { createConnectorHttpClient } from './http/connectorClient';
+import { InternalChannels } from './channels/internal';
 import { OneTimeCodes } from './verification/codes';
 import { AbuseLimits } from './limits';
 import type { LimitName } from './rules';
@@ -70,6 +71,8 @@ export interface App {
   lifecycle: ServerLifecycle;
   /** The human handoff when AGENT_TOKENS names agents (tests sweep its hub under a fake clock). */
   handoff?: Handoff;
+  /** The channels the bot serves itself (web chat's Direct Line subset, the SMS webhook). */
+  channels: InternalChannels;
   /** Releases the store's connections and timers; call after the server has closed. */
   close(): Promise<void>;
 }
@@ -318,6 +321,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const built = await buildBot(config, overrides);
   // Every request is authenticated; the connector and token clients are built once, not per activity,
   // and replies posted to the channel's serviceUrl are bounded, so a silent channel cannot hold a turn.
+  // Replies to our own channels (web chat, SMS) are handed over in-process, never posted over HTTP.
+  const channels = new InternalChannels();
+  const httpClient = createConnectorHttpClient(built.outgoing, fetch, channels);
   const auth = new ReusingBotFrameworkAuthentication(
     {
       MicrosoftAppId: config.MicrosoftAppId,
@@ -325,14 +331,21 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       MicrosoftAppType: config.MicrosoftAppType,
       MicrosoftAppTenantId: config.MicrosoftAppTenantId,
     },
-    { connectorClientOptions: { httpClient: createConnectorHttpClient(built.outgoing) } },
+    { connectorClientOptions: { httpClient } },
   );
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = turnErrorHandler(built);
+  channels.connect({
+    adapter,
+    httpClient,
+    botAppId: config.MicrosoftAppId,
+    logic: (context) => built.bot.run(context),
+  });
   const lifecycle = new ServerLifecycle();
   built.handoff?.connect(
     proactiveDelivery({
       adapter,
+      channels,
       botAppId: config.MicrosoftAppId,
       conversationState: built.conversationState,
     }),
@@ -343,6 +356,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     bot: built.bot,
     logger: built.logger,
     isReady: () => isReady(built),
+    channels,
     sandboxSms: config.SANDBOX_ENDPOINTS ? built.sms : undefined,
     identifyClient: clientIdentifier(config, built.limits),
     metrics: config.METRICS_TOKEN ? { metrics: built.metrics, token: config.METRICS_TOKEN } : undefined,
@@ -364,6 +378,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     metrics: built.metrics,
     lifecycle,
     handoff: built.handoff,
+    channels,
     close: built.close,
   };
 }

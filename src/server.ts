@@ -1,5 +1,5 @@
 import restify, { type Request, type Response, type Server } from 'restify';
-import type { ActivityHandler, CloudAdapter } from 'botbuilder';
+import type { Activity, ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { Logger } from './logging';
 import type { SandboxSmsGateway } from './sms/sandbox';
 import { bearerMatches, type Metrics } from './metrics';
@@ -7,6 +7,7 @@ import type { ServerLifecycle } from './http/lifecycle';
 import { ACTIVITY_BODY_LIMITS, BadRequestBodyError, parseActivity, readJsonBody } from './http/body';
 import { setTurnClient } from './bot/turn';
 import { registerAgentRoutes, type AgentApiDeps } from './handoff/agentApi';
+import type { InternalChannels } from './channels/internal';
 
 export interface ServerDeps {
   adapter: CloudAdapter;
@@ -27,6 +28,11 @@ export interface ServerDeps {
   metrics?: { metrics: Metrics; token: string };
   /** Counts in-flight requests for graceful shutdown; while it drains, /readyz answers 503. */
   lifecycle?: ServerLifecycle;
+  /**
+   * The channels the bot serves itself; `/api/messages` refuses activities claiming one of their
+   * serviceUrls or conversation ids, so they can be neither driven nor read from outside.
+   */
+  channels?: Pick<InternalChannels, 'claims'>;
   /** The agent API of the builtin handoff hub; given only when AGENT_TOKENS names at least one agent. */
   agents?: Omit<AgentApiDeps, 'logger'>;
 }
@@ -59,6 +65,11 @@ export function createServer(deps: ServerDeps): Server {
       // A body left unread (too large, wrong type) would keep the socket busy: close it after answering.
       res.setHeader('connection', 'close');
       res.send(err.status, { error: err.message });
+      return;
+    }
+    if (deps.channels?.claims(req.body as Partial<Activity>)) {
+      deps.logger.warn('refused an activity claiming an internal channel');
+      res.send(403, { error: 'this conversation is not reachable here' });
       return;
     }
     // CloudAdapter answers 200/202 itself, and for deliveryMode "expectReplies" returns the replies in the body.

@@ -1,7 +1,8 @@
-import type { BotState, CloudAdapter, ConversationReference } from 'botbuilder';
+import type { BotState, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import type { DialogInstance, DialogState, PromptOptions } from 'botbuilder-dialogs';
 import { renderMessage } from '../bot/render';
 import { DIALOG_STATE_PROPERTY } from '../bot/session';
+import type { InternalChannels } from '../channels/internal';
 import type { Deliver } from './builtinHub';
 
 /** The prompt the user was answering when the conversation was handed off (innermost on the stack). */
@@ -20,17 +21,24 @@ function pendingPrompt(state: DialogState | undefined, depth = 0): PromptOptions
  */
 export function proactiveDelivery(deps: {
   adapter: CloudAdapter;
+  /** Our own channels (web chat, SMS): their conversations are continued in-process. */
+  channels?: Pick<InternalChannels, 'owns' | 'continueConversation'>;
   botAppId: string;
   conversationState: BotState;
 }): Deliver {
   const dialogState = deps.conversationState.createProperty<DialogState>(DIALOG_STATE_PROPERTY);
   return async (reference: Partial<ConversationReference>, text, options) => {
-    await deps.adapter.continueConversationAsync(deps.botAppId, reference, async (context) => {
+    const logic = async (context: TurnContext) => {
       await context.sendActivity(renderMessage(reference.channelId, text));
       if (!options?.resumePrompt) return;
       await deps.conversationState.load(context);
       const prompt = pendingPrompt(await dialogState.get(context));
       if (prompt) await context.sendActivity(prompt);
-    });
+    };
+    if (deps.channels?.owns(reference.serviceUrl)) {
+      await deps.channels.continueConversation(reference, logic);
+      return;
+    }
+    await deps.adapter.continueConversationAsync(deps.botAppId, reference, logic);
   };
 }

@@ -1,5 +1,6 @@
 import type { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { OutgoingCallError, RetryableError, callWithPolicy, type OutgoingPolicy } from './outgoing';
+import { UnknownInternalRouteError, type InternalChannels } from '../channels/internal';
 
 /**
  * The HTTP client botbuilder's connector uses to post replies to the channel's serviceUrl, given to
@@ -154,16 +155,48 @@ async function attempt(request: WebResourceLike, signal: AbortSignal, fetchImpl:
 }
 
 /**
+ * A post to one of our own channels (web chat, SMS): handed to its sink in-process under the same
+ * deadline, answered as the Bot Connector would (`200 { id }`).
+ */
+async function deliverInternally(
+  request: WebResourceLike,
+  channels: Pick<InternalChannels, 'route'>,
+  policy: OutgoingPolicy,
+): Promise<CompatResponse> {
+  let route;
+  try {
+    route = channels.route(request.method, request.url);
+  } catch (err) {
+    if (err instanceof UnknownInternalRouteError) throw new OutgoingCallError('channel', 'status', 404);
+    throw err;
+  }
+  if (!route) throw new Error('not an internal channel request');
+  const body = request.body;
+  const activity: unknown = typeof body === 'string' ? JSON.parse(body) : undefined;
+  if (!activity || typeof activity !== 'object') throw new OutgoingCallError('channel', 'status', 400);
+  const { sink, conversationId } = route;
+  // No retries: a sink is in-process; a failed one failed for good.
+  const id = await callWithPolicy('channel', { ...policy, retries: 0 }, () =>
+    sink.deliver(conversationId, activity),
+  );
+  const headers = new CompatHeaders({ 'content-type': 'application/json' });
+  return { request, status: 200, headers, bodyAsText: JSON.stringify({ id }) };
+}
+
+/**
  * The connector's HTTP client under `policy`: a deadline for the whole post including retries, at most
  * `policy.retries` retries on network errors, 408/429/5xx (Retry-After honoured only within the budget),
  * no redirects, a capped response body. Failures are {@link OutgoingCallError}s with target `channel`.
+ * Posts to an internal channel's serviceUrl (`channels`) never leave the process.
  */
 export function createConnectorHttpClient(
   policy: OutgoingPolicy,
   fetchImpl: typeof fetch = fetch,
+  channels?: Pick<InternalChannels, 'route' | 'owns'>,
 ): ConnectorHttpClient {
   return {
     sendRequest: (request) => {
+      if (channels?.owns(request.url)) return deliverInternally(request, channels, policy);
       const upstream = request.abortSignal instanceof AbortSignal ? request.abortSignal : undefined;
       return callWithPolicy('channel', policy, (signal) => attempt(request, signal, fetchImpl), upstream);
     },
