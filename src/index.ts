@@ -41,6 +41,7 @@ import { BuiltinHub, type Deliver } from './handoff/builtinHub';
 import { HandoffDesk } from './handoff/desk';
 import { proactiveDelivery } from './handoff/delivery';
 import { parseWeeklyHours, supportAvailability, type Availability } from './handoff/hours';
+import { HubPoller } from './handoff/agentEvents';
 
 /** What tests may swap; everything else is built from config. */
 export interface AppOverrides {
@@ -350,6 +351,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       conversationState: built.conversationState,
     }),
   );
+  // One poller per process feeds every open event stream of the agent console.
+  const poller = built.handoff && new HubPoller({ hub: built.handoff.hub, logger: built.logger });
   const server = createServer({
     lifecycle,
     adapter,
@@ -360,11 +363,13 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     sandboxSms: config.SANDBOX_ENDPOINTS ? built.sms : undefined,
     identifyClient: clientIdentifier(config, built.limits),
     metrics: config.METRICS_TOKEN ? { metrics: built.metrics, token: config.METRICS_TOKEN } : undefined,
-    agents: built.handoff && {
-      hub: built.handoff.hub,
-      agents: built.handoff.agents,
-      availability: built.handoff.availability,
-    },
+    agents: built.handoff &&
+      poller && {
+        hub: built.handoff.hub,
+        agents: built.handoff.agents,
+        availability: built.handoff.availability,
+        poller,
+      },
   });
   return {
     config,
@@ -379,7 +384,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     lifecycle,
     handoff: built.handoff,
     channels,
-    close: built.close,
+    close: async () => {
+      poller?.close();
+      await built.close();
+    },
   };
 }
 

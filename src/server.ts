@@ -139,7 +139,9 @@ export function createServer(deps: ServerDeps): Server {
       res.end(body);
     });
   }
-  if (deps.agents) registerAgentRoutes(server, { ...deps.agents, logger: deps.logger });
+  if (deps.agents) {
+    registerAgentRoutes(server, { ...deps.agents, logger: deps.logger, lifecycle: deps.lifecycle });
+  }
 
   server.on('restifyError', (req: Request, _res: Response, err: Error, callback: () => void) => {
     deps.logger.warn({ err, path: req.path() }, 'http error');
