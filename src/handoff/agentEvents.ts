@@ -360,15 +360,17 @@ export class AgentStreams {
         error: `at most ${max} event streams per agent may be open at once; close one (another tab?) and try again`,
       };
     }
-    let stream: EventStream | undefined;
-    const held = this.deps.lifecycle ? this.deps.lifecycle.holdOpen(res, () => stream?.end()) : true;
+    // The lifecycle may end the stream before it exists only by refusing it (false while draining).
+    const ref: { stream?: EventStream } = {};
+    const held = this.deps.lifecycle ? this.deps.lifecycle.holdOpen(res, () => ref.stream?.end()) : true;
     if (!held) return { status: 503, error: 'the server is shutting down; reconnect in a moment' };
     this.open.set(agent, this.count(agent) + 1);
-    stream = new EventStream(res, this.deps.heartbeatMs);
+    const stream = new EventStream(res, this.deps.heartbeatMs);
+    ref.stream = stream;
     const unwatch = watch(stream);
     res.once('close', () => {
       unwatch();
-      stream?.end();
+      stream.end();
       const left = this.count(agent) - 1;
       if (left > 0) this.open.set(agent, left);
       else this.open.delete(agent);
