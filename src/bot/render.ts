@@ -209,7 +209,18 @@ export function smsText(activity: Partial<Activity>): string {
   // A text that already lists its choices by number (renderMessage, ListStyle.list) is not listed twice.
   const listed = titles.length > 0 && titles.every((t, i) => parts.join('\n').includes(`${i + 1}. ${t}`));
   if (titles.length && !listed) parts.push(titles.map((t, i) => `${i + 1}. ${t}`).join('\n'));
-  return parts.filter((p) => p.trim().length > 0).join('\n');
+  return tidyList(parts.filter((p) => p.trim().length > 0).join('\n'));
+}
+
+/**
+ * botbuilder's numbered list (ListStyle.list) indents its items and puts a blank line before them:
+ * characters an SMS pays for. Items go flush left, straight under the question; trailing blanks go.
+ */
+function tidyList(text: string): string {
+  return text
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n\s*\n([ \t]*1\. )/g, '\n$1')
+    .replace(/^[ \t]+(\d+\. )/gm, '$1');
 }
 
 /** Teams shows at most this many buttons on a hero card; more go on an Adaptive Card. */
