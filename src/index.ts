@@ -11,6 +11,9 @@ import { createI18n, topicButtonTitles } from './i18n';
 import { SandboxMinIdService } from './minid/sandbox';
 import { SandboxSmsGateway } from './sms/sandbox';
 import { TimedSmsGateway } from './sms/timed';
+import type { SmsGateway } from './sms/gateway';
+import { TwilioSmsGateway } from './sms/twilio';
+import { SmsWebhook } from './channels/sms/webhook';
 import { TimedMinIdService } from './minid/timed';
 import { callWithPolicy, type OutgoingPolicy } from './http/outgoing';
 import { createConnectorHttpClient } from './http/connectorClient';
@@ -85,6 +88,8 @@ export interface Bot {
   logger: Logger;
   minid: SandboxMinIdService;
   sms: SandboxSmsGateway;
+  /** The gateway codes and SMS replies outside a webhook answer go through (SMS_GATEWAY). */
+  smsGateway: SmsGateway;
   clock: Clock;
   privacySecret: string;
   /** The store every instance shares (turn locks, the sandbox register's orders, the SMS outbox). */
@@ -221,6 +226,7 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
   const shared = overrides.shared ?? stores.shared;
   const minid = SandboxMinIdService.fromBundledPopulation({ store: shared, secret: privacySecret });
   const sms = new SandboxSmsGateway({ now: clock, store: shared, secret: privacySecret });
+  const smsGateway = buildSmsGateway(config, sms);
   const codes = new OneTimeCodes({ now: clock, secret: privacySecret });
   const outgoing: OutgoingPolicy = {
     timeoutMs: config.OUTGOING_TIMEOUT_MS,
@@ -248,7 +254,7 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
       clock,
       // Local in the sandbox, but a real backend plugs in behind the same deadline.
       minid: new TimedMinIdService(minid, outgoing),
-      sms: new TimedSmsGateway(sms, outgoing),
+      sms: new TimedSmsGateway(smsGateway, outgoing),
       codes,
       limits,
       logger,
@@ -292,6 +298,7 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
     logger,
     minid,
     sms,
+    smsGateway,
     clock,
     privacySecret,
     shared,
@@ -305,6 +312,22 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
       await stores.close();
     },
   };
+}
+
+/**
+ * The SMS gateway SMS_GATEWAY selects: the sandbox outbox (the default, also with the webhook on) or
+ * Twilio's Messages API.
+ */
+export function buildSmsGateway(config: Config, sandbox: SandboxSmsGateway): SmsGateway {
+  if (config.SMS_GATEWAY !== 'twilio') return sandbox;
+  return new TwilioSmsGateway({
+    accountSid: config.TWILIO_ACCOUNT_SID,
+    authToken: config.TWILIO_AUTH_TOKEN,
+    from: config.TWILIO_FROM,
+    apiBase: config.TWILIO_API_BASE,
+    // One attempt may take at most half the call's budget, so the one retry on a 5xx still fits in it.
+    timeoutMs: Math.max(100, Math.floor(config.OUTGOING_TIMEOUT_MS / 2)),
+  });
 }
 
 /** The turn error handler for any adapter (the CloudAdapter here, a TestAdapter in tests). */
@@ -342,6 +365,20 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     botAppId: config.MicrosoftAppId,
     logic: (context) => built.bot.run(context),
   });
+  // The Twilio webhook, when its token is set (config requires PUBLIC_BASE_URL with it).
+  const smsWebhook = config.TWILIO_AUTH_TOKEN
+    ? new SmsWebhook({
+        channels,
+        gateway: new TimedSmsGateway(built.smsGateway, built.outgoing),
+        store: built.shared,
+        secret: built.privacySecret,
+        authToken: config.TWILIO_AUTH_TOKEN,
+        publicBaseUrl: config.PUBLIC_BASE_URL.replace(/\/+$/, ''),
+        ttlMs: config.IDLE_TIMEOUT_MINUTES * 60_000,
+        logger: built.logger,
+        clientRef: (phone) => built.limits.ref('client', `sms:${phone}`),
+      })
+    : undefined;
   const lifecycle = new ServerLifecycle();
   built.handoff?.connect(
     proactiveDelivery({
@@ -361,6 +398,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     isReady: () => isReady(built),
     channels,
     sandboxSms: config.SANDBOX_ENDPOINTS ? built.sms : undefined,
+    smsWebhook,
     identifyClient: clientIdentifier(config, built.limits),
     metrics: config.METRICS_TOKEN ? { metrics: built.metrics, token: config.METRICS_TOKEN } : undefined,
     agents: built.handoff &&
