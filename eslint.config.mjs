@@ -11,6 +11,7 @@ export default tseslint.config(
       'coverage/**',
       'jest.config.js',
       'test/support/summary-reporter.js',
+      'vendor/**',
     ],
   },
   js.configs.recommended,
