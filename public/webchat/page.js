@@ -28,7 +28,7 @@
     try {
       var saved = JSON.parse(window.sessionStorage.getItem(SAVED) || 'null');
       return saved && saved.conversationId && saved.token ? saved : null;
-    } catch (e) {
+    } catch {
       return null;
     }
   }
@@ -82,12 +82,15 @@
   function refreshLoop() {
     window.setInterval(async function () {
       try {
-        var res = await fetch(DOMAIN + '/tokens/refresh', { method: 'POST', headers: authorised(session.token) });
+        var res = await fetch(DOMAIN + '/tokens/refresh', {
+          method: 'POST',
+          headers: authorised(session.token),
+        });
         if (res.ok) {
           session.token = (await res.json()).token;
           saveSession();
         }
-      } catch (e) {
+      } catch {
         // The next round tries again; Web Chat keeps its own token fresh meanwhile.
       }
     }, config.refreshMs);
@@ -174,7 +177,7 @@
           list.append(item);
         });
         empty.hidden = messages.length > 0;
-      } catch (e) {
+      } catch {
         // Shown again at the next round.
       }
     }

@@ -138,8 +138,11 @@ export function registerDirectLine(server: Server, deps: DirectLineDeps): Direct
   });
   const serviceUrl = deps.channels.register(WEBCHAT_CHANNEL, CONVERSATION_PREFIX, {
     deliver: async (conversationId, activity) => {
-      const { serviceUrl: _dropped, recipient: _recipient, ...kept } = activity;
-      const stored = await store.append(conversationId, { ...kept, channelId: WEBCHAT_CHANNEL });
+      // The internal serviceUrl and the recipient are not for the page.
+      const kept: Partial<Activity> = { ...activity, channelId: WEBCHAT_CHANNEL };
+      delete kept.serviceUrl;
+      delete kept.recipient;
+      const stored = await store.append(conversationId, kept);
       return stored.id ?? '';
     },
   });
@@ -228,7 +231,7 @@ export function registerDirectLine(server: Server, deps: DirectLineDeps): Direct
         );
       }
       const conversationId = deps.channels.newConversationId(WEBCHAT_CHANNEL);
-      const userId = `dl_${randomBytes(12).toString('base64url')}`;
+      const userId = `user-${randomBytes(12).toString('base64url')}`;
       await store.create(conversationId, { userId, startedAt: nowMs() });
       res.send(200, { ...tokenAnswer(conversationId), userId });
     }),
@@ -255,7 +258,11 @@ export function registerDirectLine(server: Server, deps: DirectLineDeps): Direct
       }
       const body = hasBody(req) ? startBodySchema.safeParse(await readJsonBody(req, BODY_LIMITS)) : undefined;
       if (body && !body.success) {
-        throw new DirectLineRequestError(400, 'BadArgument', 'the start request must be { "locale": "nb-NO" }');
+        throw new DirectLineRequestError(
+          400,
+          'BadArgument',
+          'the start request must be { "locale": "nb-NO" }',
+        );
       }
       const locale = body?.data.locale;
       // The welcome runs once per conversation, also when two instances see the start at once.
@@ -307,8 +314,15 @@ export function registerDirectLine(server: Server, deps: DirectLineDeps): Direct
       const { id, record } = await conversationOf(req);
       const posted = parsePosted(await readJsonBody(req, BODY_LIMITS));
       const clientActivityID = posted.channelData?.clientActivityID;
-      if (clientActivityID !== undefined && (typeof clientActivityID !== 'string' || clientActivityID.length > 128)) {
-        throw new DirectLineRequestError(400, 'BadArgument', 'channelData.clientActivityID must be a short string');
+      if (
+        clientActivityID !== undefined &&
+        (typeof clientActivityID !== 'string' || clientActivityID.length > 128)
+      ) {
+        throw new DirectLineRequestError(
+          400,
+          'BadArgument',
+          'channelData.clientActivityID must be a short string',
+        );
       }
       if (posted.type === 'typing') {
         res.send(200, { id: '' });
@@ -339,7 +353,11 @@ export function registerDirectLine(server: Server, deps: DirectLineDeps): Direct
         const text = lang ? SWITCH_WORDS[lang] : (posted.text ?? '');
         const typing = setTimeout(() => {
           void store
-            .append(id, { type: 'typing', channelId: WEBCHAT_CHANNEL, from: { id: 'minid-bot', name: 'MinID' } })
+            .append(id, {
+              type: 'typing',
+              channelId: WEBCHAT_CHANNEL,
+              from: { id: 'minid-bot', name: 'MinID' },
+            })
             .catch(() => undefined);
         }, TYPING_AFTER_MS);
         try {

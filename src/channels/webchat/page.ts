@@ -76,7 +76,11 @@ export function registerWebChatPage(server: Server, deps: WebChatPageDeps): void
   const assets = new Map<string, Asset>([
     [
       '/webchat/page.js',
-      { body: readFileSync(join(publicDir, 'page.js')), type: 'text/javascript; charset=utf-8', cache: 'no-cache' },
+      {
+        body: readFileSync(join(publicDir, 'page.js')),
+        type: 'text/javascript; charset=utf-8',
+        cache: 'no-cache',
+      },
     ],
     [
       '/webchat/page.css',
@@ -116,6 +120,11 @@ export function registerWebChatPage(server: Server, deps: WebChatPageDeps): void
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(base.replace(/\{\{nonce\}\}/g, nonce));
   });
+  // Browsers ask for it on every page; an empty answer keeps a 404 out of the console.
+  server.get('/favicon.ico', async (_req: Request, res: Response) => {
+    res.setHeader('cache-control', 'public, max-age=86400');
+    res.send(204);
+  });
   for (const [path, asset] of assets) {
     server.get(path, async (_req: Request, res: Response) => {
       common(res);
@@ -126,6 +135,8 @@ export function registerWebChatPage(server: Server, deps: WebChatPageDeps): void
   }
 }
 
+const EMPTY_STYLE_HASH = 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';
+
 /**
  * Scripts only with this response's nonce (the bundle additionally by SRI), styles from here or with
  * the nonce (Web Chat's emotion styles get it through its `nonce` prop), calls to this origin only.
@@ -134,7 +145,8 @@ export function contentSecurityPolicy(nonce: string): string {
   return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
-    `style-src 'self' 'nonce-${nonce}'`,
+    // Web Chat clears a style attribute once (style=""); only that empty value is allowed, by its hash.
+    `style-src 'self' 'nonce-${nonce}' 'unsafe-hashes' '${EMPTY_STYLE_HASH}'`,
     "img-src 'self' data: blob:",
     "connect-src 'self'",
     "font-src 'self'",

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Direct Line tokens of our web chat: `dl1.<base64url payload>.<base64url HMAC-SHA256>`, the payload
@@ -60,7 +60,12 @@ export class DirectLineTokens {
   /** A fresh token for `conversationId`, valid for the configured lifetime from now. */
   issue(conversationId: string): string {
     const payload = Buffer.from(
-      JSON.stringify({ c: conversationId, e: this.now() + this.lifetimeMs }),
+      // n: every token differs, also two issued in the same millisecond (a refresh is a new token).
+      JSON.stringify({
+        c: conversationId,
+        e: this.now() + this.lifetimeMs,
+        n: randomBytes(6).toString('base64url'),
+      }),
       'utf8',
     ).toString('base64url');
     return `${PREFIX}.${payload}.${this.sign(payload)}`;
@@ -86,7 +91,10 @@ export class DirectLineTokens {
     }
     let claims: TokenClaims;
     try {
-      const data = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { c?: unknown; e?: unknown };
+      const data = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+        c?: unknown;
+        e?: unknown;
+      };
       if (typeof data.c !== 'string' || typeof data.e !== 'number') throw new Error('shape');
       claims = { conversationId: data.c, expiresAt: data.e };
     } catch {
