@@ -81,8 +81,9 @@ it('orders a letter in the browser, switching language and reloading on the way'
 
   // Keyboard: the first Tab reaches the language picker, and its focus is visible.
   await page.keyboard.press('Tab');
-  expect(await page.evaluate(() => document.activeElement?.id)).toBe('language');
-  const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
+  // (Strings: this file is compiled without the DOM library.)
+  expect(await page.evaluate<string>('document.activeElement.id')).toBe('language');
+  const outline = await page.evaluate<string>('getComputedStyle(document.activeElement).outlineStyle');
   expect(outline).not.toBe('none');
 
   // The bot's choices are Web Chat suggested actions.

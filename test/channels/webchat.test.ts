@@ -13,6 +13,8 @@ import { personId } from '../transcripts/format';
 import { fakeClock } from '../support/fake-clock';
 import { logCapture } from '../support/harness';
 import { localeText, STACK_LIKE } from '../http/support';
+import { REDIS_URL, requireRedis, type TestRedis } from '../support/redis';
+import { MemorySharedStore } from '../../src/storage/memoryShared';
 
 const NOW = '2026-11-24T12:00:00+01:00';
 
@@ -163,6 +165,14 @@ describe('an order through the Direct Line subset', () => {
       expect(everything).not.toContain(secret);
     }
     expect(logs.lines.join('\n')).not.toContain(personId('adult-plain'));
+
+    // Another conversation's sandbox phone shows none of it, though the number is the same everywhere.
+    const other = await newSession();
+    const panel = await fetch(dl(`/conversations/${other.conversationId}/sandbox/sms`), {
+      headers: bearer(other.token),
+    });
+    expect(await panel.json()).toEqual({ messages: [] });
+    expect(await app.sms.messagesTo('+4741234567')).not.toEqual([]);
   });
 
   it('turns a language event into the bot switching language', async () => {
@@ -428,5 +438,197 @@ describe('maskDigitRuns', () => {
     expect(maskDigitRuns('+47 412 34 567')).toBe('+•• ••• •• •••');
     expect(maskDigitRuns('kode 123456')).toBe('kode ••••••');
     expect(maskDigitRuns('valg 1, år 2026, 12345')).toBe('valg 1, år 2026, 12345');
+  });
+});
+
+describe('configuration', () => {
+  async function started(env: Record<string, string>): Promise<{ app: App; base: string }> {
+    const other = await buildApp(
+      loadConfig({ LOG_LEVEL: 'silent', PRIVACY_SECRET: 'webchat-config-secret-0123456789', ...env }),
+      { clock: clock.now },
+    );
+    return { app: other, base: `http://127.0.0.1:${await listen(other.server, 0, '127.0.0.1')}` };
+  }
+  async function stop(other: App): Promise<void> {
+    await close(other.server);
+    await other.close();
+  }
+
+  it('shows no sandbox phone outside sandbox mode', async () => {
+    const { app: other, base: otherBase } = await started({ SANDBOX_ENDPOINTS: 'false' });
+    try {
+      const page = await (await fetch(`${otherBase}/`)).text();
+      expect(page).toContain('<main');
+      expect(page).not.toMatch(/id="sandbox|sandkasse|sandbox phone|sandbox\/sms/i);
+      const gen = (await (
+        await fetch(`${otherBase}/v3/directline/tokens/generate`, { method: 'POST' })
+      ).json()) as {
+        conversationId: string;
+        token: string;
+      };
+      const panel = await fetch(
+        `${otherBase}/v3/directline/conversations/${gen.conversationId}/sandbox/sms`,
+        {
+          headers: bearer(gen.token),
+        },
+      );
+      expect(panel.status).toBe(404);
+    } finally {
+      await stop(other);
+    }
+  });
+
+  it('serves neither the page nor Direct Line with WEBCHAT=false', async () => {
+    const { app: other, base: otherBase } = await started({ WEBCHAT: 'false' });
+    try {
+      expect((await fetch(`${otherBase}/`)).status).toBe(404);
+      expect((await fetch(`${otherBase}/v3/directline/tokens/generate`, { method: 'POST' })).status).toBe(
+        404,
+      );
+      expect(other.webchat).toBeUndefined();
+    } finally {
+      await stop(other);
+    }
+  });
+
+  it('serves the page with a nonce CSP and the bundle under SRI', async () => {
+    const res = await fetch(`${base}/`);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(nonce).toBeDefined();
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).not.toContain("'unsafe-inline'");
+    const html = await res.text();
+    const lock = (await import('../../vendor/botframework-webchat/webchat.lock.json')).default;
+    expect(html).toContain(`integrity="${lock.sha384}"`);
+    expect(html).toContain(`nonce="${nonce}"`);
+    expect(html).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)/);
+    const bundle = await fetch(`${base}/webchat/vendor/${lock.file}`);
+    expect(bundle.status).toBe(200);
+    expect(Buffer.from(await bundle.arrayBuffer()).length).toBe(lock.bytes);
+    // A second page gets another nonce.
+    const again = (await fetch(`${base}/`)).headers.get('content-security-policy');
+    expect(again).not.toBe(csp);
+  });
+});
+
+describe('slow turns', () => {
+  /** A store whose turn locks take 700 ms to take, so every turn is slower than the typing threshold. */
+  class SlowLocks extends MemorySharedStore {
+    override async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+      if (key.startsWith('lock:')) await new Promise((resolve) => setTimeout(resolve, 700));
+      return super.setIfAbsent(key, value, ttlMs);
+    }
+  }
+
+  it('show the typing indicator before the replies', async () => {
+    const slow = await buildApp(
+      loadConfig({ LOG_LEVEL: 'silent', PRIVACY_SECRET: 'webchat-slow-secret-0123456789' }),
+      { clock: clock.now, shared: new SlowLocks() },
+    );
+    const slowBase = `http://127.0.0.1:${await listen(slow.server, 0, '127.0.0.1')}`;
+    try {
+      const gen = (await (
+        await fetch(`${slowBase}/v3/directline/tokens/generate`, { method: 'POST' })
+      ).json()) as {
+        conversationId: string;
+        token: string;
+        userId: string;
+      };
+      const conv = `${slowBase}/v3/directline/conversations/${gen.conversationId}`;
+      await fetch(`${slowBase}/v3/directline/conversations`, { method: 'POST', headers: bearer(gen.token) });
+      const before = (
+        (await (await fetch(`${conv}/activities`, { headers: bearer(gen.token) })).json()) as Page
+      ).watermark;
+      const posted = await fetch(`${conv}/activities`, {
+        method: 'POST',
+        headers: { ...bearer(gen.token), ...json },
+        body: JSON.stringify({ type: 'message', text: 'Hva koster det?', from: { id: gen.userId } }),
+      });
+      expect(posted.status).toBe(200);
+      const page = (await (
+        await fetch(`${conv}/activities?watermark=${before}`, { headers: bearer(gen.token) })
+      ).json()) as Page;
+      expect(page.activities.map((a) => a.type).slice(0, 3)).toEqual(['message', 'typing', 'message']);
+      expect(page.activities[1].from?.id).toBe('minid-bot');
+    } finally {
+      await close(slow.server);
+      await slow.close();
+    }
+  });
+});
+
+describe('two instances on one Redis', () => {
+  let redis: TestRedis;
+  const instances: { app: App; base: string }[] = [];
+
+  beforeAll(async () => {
+    redis = await requireRedis('webchat');
+    for (let i = 0; i < 2; i += 1) {
+      const one = await buildApp(
+        loadConfig({
+          LOG_LEVEL: 'silent',
+          STORAGE: 'redis',
+          REDIS_URL,
+          REDIS_KEY_PREFIX: redis.prefix,
+          PRIVACY_SECRET: 'webchat-redis-secret-0123456789',
+        }),
+        { clock: clock.now },
+      );
+      instances.push({ app: one, base: `http://127.0.0.1:${await listen(one.server, 0, '127.0.0.1')}` });
+    }
+  });
+  afterAll(async () => {
+    for (const one of instances) {
+      await close(one.app.server);
+      await one.app.close();
+    }
+    await redis?.cleanup();
+  });
+
+  it('starts on one instance, posts on the other, polls on either; Redis holds no ID number', async () => {
+    const [a, b] = instances;
+    const gen = (await (
+      await fetch(`${a.base}/v3/directline/tokens/generate`, { method: 'POST' })
+    ).json()) as {
+      conversationId: string;
+      token: string;
+      userId: string;
+    };
+    await fetch(`${a.base}/v3/directline/conversations`, { method: 'POST', headers: bearer(gen.token) });
+    const path = `/v3/directline/conversations/${gen.conversationId}/activities`;
+    for (const text of ['1', personId('adult-plain')]) {
+      const res = await fetch(`${b.base}${path}`, {
+        method: 'POST',
+        headers: { ...bearer(gen.token), ...json },
+        body: JSON.stringify({ type: 'message', text, from: { id: gen.userId } }),
+      });
+      expect(res.status).toBe(200);
+    }
+    const fromA = (await (await fetch(`${a.base}${path}`, { headers: bearer(gen.token) })).json()) as Page;
+    const fromB = (await (await fetch(`${b.base}${path}`, { headers: bearer(gen.token) })).json()) as Page;
+    expect(fromA).toEqual(fromB);
+    expect(botTexts(fromA.activities)).toContain('slutter på 36');
+
+    // Everything the web chat keeps (the bot's own conversation state is not the web chat's to judge).
+    let stored = '';
+    const keys = (await redis.keys()).filter((key) => key.startsWith(`${redis.prefix}webchat:`));
+    expect(keys.length).toBeGreaterThan(3);
+    for (const key of keys) {
+      const type = await redis.redis.type(key);
+      const values =
+        type === 'string'
+          ? [await redis.redis.get(key)]
+          : type === 'list'
+            ? await redis.redis.lrange(key, 0, -1)
+            : type === 'set'
+              ? await redis.redis.smembers(key)
+              : await redis.redis.zrange(key, '0', '-1');
+      stored += `${key}\n${values.join('\n')}\n`;
+    }
+    expect(stored).toContain('slutter på 36');
+    expect(stored).toContain('•••••••••••');
+    expect(stored).not.toContain(personId('adult-plain'));
+    expect(keys.join('\n')).not.toContain(gen.conversationId);
   });
 });

@@ -91,7 +91,7 @@ export function registerWebChatPage(server: Server, deps: WebChatPageDeps): void
       { body: bundle.body, type: 'text/javascript; charset=utf-8', cache: 'public, max-age=86400' },
     ],
   ]);
-  const texts = Object.fromEntries(LANGS.map((lang) => [lang, deps.texts(lang)]));
+  const texts = Object.fromEntries(LANGS.map((lang) => [lang, pageTexts(deps.texts(lang), deps.sandbox)]));
   const pageConfig = JSON.stringify({
     texts,
     sandbox: deps.sandbox,
@@ -154,6 +154,13 @@ export function contentSecurityPolicy(nonce: string): string {
     "form-action 'none'",
     "frame-ancestors 'none'",
   ].join('; ');
+}
+
+/** Outside sandbox mode the page carries no word of the sandbox phone. */
+function pageTexts(texts: PageTexts, sandbox: boolean): PageTexts {
+  if (sandbox) return texts;
+  const page = Object.fromEntries(Object.entries(texts.page).filter(([key]) => !key.startsWith('sandbox')));
+  return { ...texts, page };
 }
 
 function escapeHtml(text: string): string {
