@@ -87,7 +87,7 @@ function main(): void {
     const lockText = `${JSON.stringify(lock, null, 2)}\n`;
     if (check) {
       const committed = readFileSync(join(VENDOR_DIR, BUNDLE));
-      const committedLock = readFileSync(join(VENDOR_DIR, 'webchat.lock.json'), 'utf8');
+      const committedLock = readFileSync(join(VENDOR_DIR, 'botframework-webchat.lock.json'), 'utf8');
       if (!committed.equals(bundle) || committedLock !== lockText) {
         throw new Error('vendor/botframework-webchat differs from the pinned tarball; rerun the script');
       }
@@ -98,7 +98,7 @@ function main(): void {
     writeFileSync(join(VENDOR_DIR, BUNDLE), bundle);
     writeFileSync(join(VENDOR_DIR, `${BUNDLE}.LICENSE.txt`), notices);
     writeFileSync(join(VENDOR_DIR, 'LICENSE'), MIT_LICENSE);
-    writeFileSync(join(VENDOR_DIR, 'webchat.lock.json'), lockText);
+    writeFileSync(join(VENDOR_DIR, 'botframework-webchat.lock.json'), lockText);
     console.log(`wrote vendor/botframework-webchat from ${spec} (${lock.sha384})`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -499,7 +499,7 @@ describe('configuration', () => {
     expect(csp).toContain("default-src 'none'");
     expect(csp).not.toContain("'unsafe-inline'");
     const html = await res.text();
-    const lock = (await import('../../vendor/botframework-webchat/webchat.lock.json')).default;
+    const lock = (await import('../../vendor/botframework-webchat/botframework-webchat.lock.json')).default;
     expect(html).toContain(`integrity="${lock.sha384}"`);
     expect(html).toContain(`nonce="${nonce}"`);
     expect(html).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)/);

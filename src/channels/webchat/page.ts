@@ -53,7 +53,7 @@ interface Asset {
 /** Reads and checks the vendored bundle; throws {@link VendoredBundleError} on any mismatch. */
 export function loadVendoredBundle(root = repoRoot()): { body: Buffer; file: string; sha384: string } {
   const dir = join(root, 'vendor', 'botframework-webchat');
-  const lock = JSON.parse(readFileSync(join(dir, 'webchat.lock.json'), 'utf8')) as {
+  const lock = JSON.parse(readFileSync(join(dir, 'botframework-webchat.lock.json'), 'utf8')) as {
     file: string;
     sha384: string;
   };
@@ -61,7 +61,7 @@ export function loadVendoredBundle(root = repoRoot()): { body: Buffer; file: str
   const actual = `sha384-${createHash('sha384').update(body).digest('base64')}`;
   if (actual !== lock.sha384) {
     throw new VendoredBundleError(
-      `vendor/botframework-webchat/${lock.file} does not match webchat.lock.json; run scripts/vendor-webchat.ts`,
+      `vendor/botframework-webchat/${lock.file} does not match botframework-webchat.lock.json; run scripts/vendor-webchat.ts`,
     );
   }
   return { body, file: lock.file, sha384: lock.sha384 };
