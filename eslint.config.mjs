@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import globals from 'globals';
 
 export default tseslint.config(
   {
@@ -11,6 +12,7 @@ export default tseslint.config(
       'coverage/**',
       'jest.config.js',
       'test/support/summary-reporter.js',
+      'vendor/**',
     ],
   },
   js.configs.recommended,
@@ -22,6 +24,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-console': 'error',
     },
+  },
+  {
+    // The web chat page's plain browser scripts (no build step).
+    files: ['public/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { ...globals.browser } },
   },
   {
     files: ['scripts/**/*.ts'],

@@ -175,6 +175,13 @@ export const configSchema = z.object({
     .describe(
       'Public URL of this bot as Twilio calls it (e.g. https://bot.example.no); the webhook signature covers it.',
     ),
+  WEBCHAT: bool(true).describe('Serve the web chat page at / and its Direct Line subset at /v3/directline.'),
+  WEBCHAT_TOKEN_MINUTES: int(30, 20, 24 * 60).describe(
+    'Lifetime of a web chat Direct Line token; the page refreshes it (Web Chat itself every 15 minutes).',
+  ),
+  WEBCHAT_MAX_ACTIVITIES: int(200, 20, 5000).describe(
+    'Activities kept per web chat conversation for polling and resume (oldest dropped).',
+  ),
 });
 
 /** True when `parse` does not throw; for refinements that reuse a module's own parser. */

@@ -18,6 +18,7 @@ import { TimedMinIdService } from './minid/timed';
 import { callWithPolicy, type OutgoingPolicy } from './http/outgoing';
 import { createConnectorHttpClient } from './http/connectorClient';
 import { InternalChannels } from './channels/internal';
+import { recordingSmsGateway, registerWebChat, type DirectLine } from './channels/webchat';
 import { OneTimeCodes } from './verification/codes';
 import { AbuseLimits } from './limits';
 import type { LimitName } from './rules';
@@ -77,6 +78,8 @@ export interface App {
   handoff?: Handoff;
   /** The channels the bot serves itself (web chat's Direct Line subset, the SMS webhook). */
   channels: InternalChannels;
+  /** The web chat's Direct Line subset (WEBCHAT=true). */
+  webchat?: DirectLine;
   /** Releases the store's connections and timers; call after the server has closed. */
   close(): Promise<void>;
 }
@@ -254,7 +257,7 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
       clock,
       // Local in the sandbox, but a real backend plugs in behind the same deadline.
       minid: new TimedMinIdService(minid, outgoing),
-      sms: new TimedSmsGateway(smsGateway, outgoing),
+      sms: recordingSmsGateway(new TimedSmsGateway(smsGateway, outgoing)),
       codes,
       limits,
       logger,
@@ -409,6 +412,17 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         poller,
       },
   });
+  const webchat = config.WEBCHAT
+    ? registerWebChat(server, {
+        config,
+        channels,
+        shared: built.shared,
+        secret: built.privacySecret,
+        now: built.clock,
+        logger: built.logger,
+        identifyClient: clientIdentifier(config, built.limits),
+      })
+    : undefined;
   return {
     config,
     server,
@@ -422,6 +436,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     lifecycle,
     handoff: built.handoff,
     channels,
+    webchat,
     close: async () => {
       poller?.close();
       await built.close();
