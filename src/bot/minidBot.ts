@@ -1,6 +1,7 @@
 import {
   ActivityHandler,
   ActivityTypes,
+  HandoffEventNames,
   type BotState,
   type StatePropertyAccessor,
   type TurnContext,
@@ -98,7 +99,7 @@ export class MinIdBot extends ActivityHandler {
 
     // The handoff protocol has no ActivityHandler hook: its status events are routed by name.
     this.onEvent(async (context, next) => {
-      if (context.activity.name === 'handoff.status' && this.deps.handoff) {
+      if (context.activity.name === HandoffEventNames.HandoffStatus && this.deps.handoff) {
         const outcome = await this.deps.handoff.status(context);
         if (outcome === 'reprompt') await (await this.dialogs.createContext(context)).repromptDialog();
       }

@@ -187,7 +187,7 @@ export class HandoffDesk {
   }
 
   /**
-   * A `handoff.status` event from the contact-centre platform (protocol hub). Only a conversation that is
+   * A handoff.status event from the contact-centre platform (protocol hub). Only a conversation that is
    * handed off is affected; a malformed value, an unknown state or a status for a conversation not handed
    * off is ignored (`none`). `reprompt` after `failed` and `completed`: the bot has the conversation again.
    */
@@ -197,7 +197,10 @@ export class HandoffDesk {
     const session = await this.session.get(context, {});
     const id = session.handoff?.id;
     if (!protocol || !state || !id) {
-      this.deps.logger.debug({ known: Boolean(state), handedOff: Boolean(id) }, 'handoff.status ignored');
+      this.deps.logger.debug(
+        { known: Boolean(state), handedOff: Boolean(id) },
+        'handoff status event ignored',
+      );
       return 'none';
     }
     const change = await protocol.status(id, state);
@@ -286,14 +289,10 @@ function normalise(text: string): string {
 function offerAnswer(context: TurnContext): 'yes' | 'no' | undefined {
   const typed = normalise(context.activity.text ?? '');
   if (!typed) return undefined;
-  const words = (answer: 'yes' | 'no', button: string, position: string) =>
-    new Set(
-      [tr(context, `prompts.${answer}`), tr(context, button), ...trList(context, `prompts.${answer}Words`), position].map(
-        normalise,
-      ),
-    );
-  if (words('yes', 'handoffFlow.offerYes', '1').has(typed)) return 'yes';
-  if (words('no', 'handoffFlow.offerNo', '2').has(typed)) return 'no';
+  const words = (answer: string, button: string, list: string, position: string) =>
+    new Set([tr(context, answer), tr(context, button), ...trList(context, list), position].map(normalise));
+  if (words('prompts.yes', 'handoffFlow.offerYes', 'prompts.yesWords', '1').has(typed)) return 'yes';
+  if (words('prompts.no', 'handoffFlow.offerNo', 'prompts.noWords', '2').has(typed)) return 'no';
   return undefined;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The `protocol` hub: Bot Framework's handoff protocol for contact-centre platforms (Omnichannel, Genesys
- * and the like). The bot sends `handoff.initiate` (EventFactory.createHandoffInitiation) with the redacted
- * summary as context and a redacted transcript; the platform answers with `handoff.status` events
+ * and the like). The bot sends handoff.initiate (EventFactory.createHandoffInitiation) with the redacted
+ * summary as context and a redacted transcript; the platform answers with handoff.status events
  * (`accepted`, `failed`, `completed`) in the same conversation, which the bot routes here by name. The
  * platform carries the conversation while a person has it, so the hub only keeps each handoff's status,
  * under a random id in the shared store, for as long as the conversation may live.
@@ -23,14 +23,14 @@ export interface ProtocolHubDeps {
   ttlMs: number;
 }
 
-/** The states of `handoff.status` the protocol defines. */
+/** The states of handoff.status the protocol defines. */
 export const PROTOCOL_STATES = ['accepted', 'failed', 'completed'] as const;
 export type ProtocolState = (typeof PROTOCOL_STATES)[number];
 
-/** A `handoff.status` value; anything else (a string, a missing or unknown state) is not one. */
+/** A handoff.status value; anything else (a string, a missing or unknown state) is not one. */
 const StatusValue = z.object({ state: z.enum(PROTOCOL_STATES), message: z.string().max(2000).optional() });
 
-/** Reads a `handoff.status` event's value; undefined when malformed (the caller ignores the event). */
+/** Reads a handoff.status event's value; undefined when malformed (the caller ignores the event). */
 export function parseHandoffStatus(value: unknown): ProtocolState | undefined {
   let data = value;
   if (typeof value === 'string') {
@@ -83,7 +83,7 @@ export class ProtocolHub implements UserSideHub {
       waitingSince: this.deps.clock().toISOString(),
       summary: request.summary,
     });
-    this.deps.logger.info({ handoff: id, conversation: request.conversation }, 'handoff.initiate sent');
+    this.deps.logger.info({ handoff: id, conversation: request.conversation }, 'handoff initiation sent');
     return { id };
   }
 
@@ -123,7 +123,7 @@ export class ProtocolHub implements UserSideHub {
   async fromUser(_id: string, _text: string): Promise<void> {}
 
   /**
-   * Applies a `handoff.status` to the handoff: `accepted` while waiting makes it active; `failed` and
+   * Applies a handoff.status to the handoff: `accepted` while waiting makes it active; `failed` and
    * `completed` end a waiting or active one. A state that does not fit (a repeat, a late event) is ignored.
    */
   async status(id: string, state: ProtocolState): Promise<StatusChange> {
@@ -135,7 +135,7 @@ export class ProtocolHub implements UserSideHub {
     } else {
       await this.save({ ...view, status: 'ended' });
     }
-    this.deps.logger.info({ handoff: id, state }, 'handoff.status');
+    this.deps.logger.info({ handoff: id, state }, 'handoff status event');
     return state;
   }
 }
