@@ -11,7 +11,14 @@ import { EventFactory, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { Logger } from '../logging';
 import type { SharedStore } from '../storage/shared';
-import type { HandoffRequest, HandoffStatus, HandoffTicket, HandoffView, QueuePlace, UserSideHub } from './hub';
+import type {
+  HandoffRequest,
+  HandoffStatus,
+  HandoffTicket,
+  HandoffView,
+  QueuePlace,
+  UserSideHub,
+} from './hub';
 import type { ConversationTranscripts } from './transcript';
 
 export interface ProtocolHubDeps {
@@ -72,7 +79,9 @@ export class ProtocolHub implements UserSideHub {
     const id = randomBytes(8).toString('hex');
     const transcript = { activities: await this.deps.transcripts.activities(context) };
     const event = EventFactory.createHandoffInitiation(context, request.summary, transcript);
-    // The platform routes by the ids; a display name (Teams) is more than it needs.
+    // The platform routes by the ids; the user's display name (Teams) is more than it needs.
+    const relatesTo = event.relatesTo;
+    if (relatesTo?.user) event.relatesTo = { ...relatesTo, user: { ...relatesTo.user, name: '' } };
     if (event.from) event.from = { ...event.from, name: '' };
     await context.sendActivity(event);
     await this.save({

@@ -99,7 +99,10 @@ class User {
   expectOffer(replies: Reply[], reason: string, lang: Lang = this.lang): void {
     const last = replies.at(-1);
     expect(last?.text).toBe(this.t(`handoffFlow.offer.${reason}`, {}, lang));
-    expect(last?.actions).toEqual([this.t('handoffFlow.offerYes', {}, lang), this.t('handoffFlow.offerNo', {}, lang)]);
+    expect(last?.actions).toEqual([
+      this.t('handoffFlow.offerYes', {}, lang),
+      this.t('handoffFlow.offerNo', {}, lang),
+    ]);
   }
 
   async queue() {
