@@ -130,6 +130,12 @@ export const configSchema = z.object({
   HANDOFF_MAX_WAIT_MINUTES: int(10, 1, 240).describe(
     'How long a user waits in the handoff queue before being given the phone and e-mail instead.',
   ),
+  HANDOFF_HUB: z
+    .enum(['builtin', 'protocol'])
+    .default('builtin')
+    .describe(
+      'Who takes over a chat: builtin (own queue and agent API, needs AGENT_TOKENS) or protocol (handoff.initiate to a contact centre).',
+    ),
   AGENT_TOKENS: z
     .string()
     .default('')

@@ -43,6 +43,8 @@ import { EtagConversationState } from './storage/conversationState';
 import { parseAgentTokens, type AgentAccount } from './handoff/agents';
 import { BuiltinHub, type Deliver } from './handoff/builtinHub';
 import { HandoffDesk } from './handoff/desk';
+import { ProtocolHub } from './handoff/protocolHub';
+import { ConversationTranscripts } from './handoff/transcript';
 import { proactiveDelivery } from './handoff/delivery';
 import { parseWeeklyHours, supportAvailability, type Availability } from './handoff/hours';
 import { HubPoller } from './handoff/agentEvents';
@@ -126,9 +128,17 @@ export interface Handoff {
  */
 function buildHandoff(
   config: Config,
-  deps: { shared: SharedStore; clock: Clock; logger: Logger; privacySecret: string; i18n: Bot['i18n'] },
+  deps: {
+    shared: SharedStore;
+    clock: Clock;
+    logger: Logger;
+    privacySecret: string;
+    i18n: Bot['i18n'];
+    metrics: Metrics;
+  },
   conversationState: ConversationState,
-): { handoff: Handoff; desk: HandoffDesk } | undefined {
+): { handoff?: Handoff; desk: HandoffDesk; transcripts?: ConversationTranscripts } | undefined {
+  if (config.HANDOFF_HUB === 'protocol') return buildProtocolHandoff(config, deps, conversationState);
   if (!config.AGENT_TOKENS) return undefined;
   let deliver: Deliver = async () => {
     throw new Error('handoff delivery is not connected to a channel adapter');
@@ -150,6 +160,7 @@ function buildHandoff(
     conversationState,
     privacySecret: deps.privacySecret,
     logger: deps.logger,
+    metrics: deps.metrics,
   });
   const connect = (d: Deliver) => {
     deliver = d;
@@ -162,6 +173,42 @@ function buildHandoff(
     handoff: { hub, agents: parseAgentTokens(config.AGENT_TOKENS), connect, availability },
     desk,
   };
+}
+
+/**
+ * HANDOFF_HUB=protocol: a contact-centre platform takes over through Bot Framework's handoff protocol, so
+ * no agent API (and no AGENT_TOKENS) is needed; the bot keeps a redacted transcript for handoff.initiate.
+ */
+function buildProtocolHandoff(
+  config: Config,
+  deps: { shared: SharedStore; clock: Clock; logger: Logger; privacySecret: string; metrics: Metrics },
+  conversationState: ConversationState,
+): { desk: HandoffDesk; transcripts: ConversationTranscripts } {
+  const ttlMs = config.IDLE_TIMEOUT_MINUTES * 60_000;
+  const transcripts = new ConversationTranscripts({
+    store: deps.shared,
+    secret: deps.privacySecret,
+    ttlMs,
+    clock: deps.clock,
+  });
+  const hub = new ProtocolHub({
+    store: deps.shared,
+    transcripts,
+    logger: deps.logger,
+    clock: deps.clock,
+    ttlMs,
+  });
+  const desk = new HandoffDesk({
+    hub,
+    protocol: hub,
+    hours: parseWeeklyHours(config.SUPPORT_HOURS),
+    clock: deps.clock,
+    conversationState,
+    privacySecret: deps.privacySecret,
+    logger: deps.logger,
+    metrics: deps.metrics,
+  });
+  return { desk, transcripts };
 }
 
 /** The stores STORAGE selects; in Redis mode both share one connection. */
@@ -251,7 +298,11 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
   });
 
   const conversationState = new EtagConversationState(stores.storage);
-  const handoff = buildHandoff(config, { shared, clock, logger, privacySecret, i18n }, conversationState);
+  const handoff = buildHandoff(
+    config,
+    { shared, clock, logger, privacySecret, i18n, metrics },
+    conversationState,
+  );
   const mainDialog = new MainDialog(
     {
       clock,
@@ -287,6 +338,7 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
     metrics,
     onTurnError,
     handoff: handoff?.desk,
+    transcripts: handoff?.transcripts,
     serializer: new TurnSerializer({
       lock: new TurnLock(shared),
       lockTtlMs: config.TURN_LOCK_TTL_MS,
@@ -311,7 +363,7 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
     outgoing,
     handoff: handoff?.handoff,
     close: async () => {
-      handoff?.handoff.hub.close();
+      handoff?.handoff?.hub.close();
       await stores.close();
     },
   };

@@ -1,6 +1,7 @@
 import {
   ActivityHandler,
   ActivityTypes,
+  HandoffEventNames,
   type BotState,
   type StatePropertyAccessor,
   type TurnContext,
@@ -22,6 +23,7 @@ import type { TurnSerializer } from './turnSerializer';
 import { markTurnErrorHandled } from './errors';
 import { shapeReplies } from './render';
 import { setTurnHandoff, type HandoffDesk } from '../handoff/desk';
+import type { ConversationTranscripts } from '../handoff/transcript';
 
 export interface MinIdBotDeps {
   conversationState: BotState;
@@ -47,6 +49,8 @@ export interface MinIdBotDeps {
   metrics?: Pick<Metrics, 'turn'>;
   /** The human handoff, when a hub is configured (AGENT_TOKENS); without it "a person" means phone and e-mail. */
   handoff?: HandoffDesk;
+  /** The last messages, redacted, for the protocol hub's handoff.initiate (HANDOFF_HUB=protocol). */
+  transcripts?: ConversationTranscripts;
 }
 
 /**
@@ -83,8 +87,23 @@ export class MinIdBot extends ActivityHandler {
       // While a person has the conversation, messages go to them and the dialog stack stays untouched.
       const relayed =
         session.handoff && this.deps.handoff ? await this.deps.handoff.relay(context, session) : 'none';
-      if (relayed === 'reprompt') await (await this.dialogs.createContext(context)).repromptDialog();
-      if (relayed === 'none') await this.runDialogs(context);
+      // A person offered last turn: yes queues, no goes on; anything else is for the dialogs.
+      const answered =
+        relayed === 'none' && session.offer && this.deps.handoff
+          ? await this.deps.handoff.answerOffer(context, session)
+          : relayed;
+      if (answered === 'reprompt') await (await this.dialogs.createContext(context)).repromptDialog();
+      if (answered === 'none') await this.runDialogs(context);
+      await this.deps.handoff?.sendOffer(context);
+      await next();
+    });
+
+    // The handoff protocol has no ActivityHandler hook: its status events are routed by name.
+    this.onEvent(async (context, next) => {
+      if (context.activity.name === HandoffEventNames.HandoffStatus && this.deps.handoff) {
+        const outcome = await this.deps.handoff.status(context);
+        if (outcome === 'reprompt') await (await this.dialogs.createContext(context)).repromptDialog();
+      }
       await next();
     });
   }
@@ -205,6 +224,7 @@ export class MinIdBot extends ActivityHandler {
     const t = this.deps.i18n.getFixedT(lang);
     setTurnLanguage(context, lang, t);
     if (this.deps.handoff) setTurnHandoff(context, this.deps.handoff);
+    await this.deps.transcripts?.record(context);
     // Prompts pick their vocabulary (ja/nei, yes/no) from the activity's locale: make it the conversation's.
     context.activity.locale = langToLocale(lang);
     const text = context.activity.type === ActivityTypes.Message ? (context.activity.text ?? '').trim() : '';
