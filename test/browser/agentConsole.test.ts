@@ -214,6 +214,8 @@ describe('agent console in Chromium', () => {
     expect(itemText).toContain(text('nb', 'console.reasons.asked'));
     expect(itemText).toContain('orderDialog');
     expect(itemText).toContain('webchat');
+    // Waiting time by the server's clock (a fake one here, stopped at the time the user asked).
+    expect(itemText).toContain(text('nb', 'console.queue.waited', { minutes: 0 }));
     expect(itemText).not.toContain(c);
     expect(await page.title()).toBe(`(1) ${text('nb', 'console.title')}`);
     expect(await seriousAxeViolations(page)).toEqual([]);

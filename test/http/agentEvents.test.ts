@@ -241,6 +241,8 @@ describe('agent event streams', () => {
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({
       name: 'Ola',
+      // The app's clock, so the console counts waiting time as the server does.
+      now: '2026-11-24T11:00:00.000Z',
       hours: { open: true, closesAt: '2026-11-24T15:30:00+01:00' },
     });
     const weekly = (me.body as { hours: { weekly: unknown[] } }).hours.weekly;
