@@ -102,6 +102,7 @@
   async function readStream(path, onEvent, signal) {
     const res = await api(path, { signal });
     if (!res.ok || !res.body) throw new Error(`stream refused: ${res.status}`);
+    if (state.streamsFailed) setPolling(false);
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = '';
     for (;;) {
@@ -141,9 +142,16 @@
     const ctl = new AbortController();
     const run = async () => {
       while (!ctl.signal.aborted && !finished()) {
+        const openedAt = Date.now();
         try {
           await readStream(path(), onEvent, ctl.signal);
           if (ctl.signal.aborted || finished()) return;
+          // A stream that ran a while and ended cleanly (the instance shutting down): reconnect now,
+          // most likely to another instance.
+          if (Date.now() - openedAt > 5000) {
+            await sleep(500, ctl.signal);
+            continue;
+          }
         } catch (err) {
           if (ctl.signal.aborted) return;
           if (err instanceof AuthError) return signOut(t('signIn.expired'));
