@@ -230,6 +230,12 @@ describe('agent console in Chromium', () => {
     await page.keyboard.type('Hei, dette er Kari.');
     await page.keyboard.press('Enter');
     await channelReceives(c, text('nb', 'handoff.fromAgent', { name: 'Kari', text: 'Hei, dette er Kari.' }));
+    // A reload keeps the tab signed in (sessionStorage) and back in the same conversation.
+    await page.reload();
+    await page.waitForSelector('#conversation:not([hidden])');
+    await page.locator('#log li.from-agent .text', { hasText: 'Hei, dette er Kari.' }).waitFor();
+    expect(await page.textContent('#who')).toBe(text('nb', 'console.signedInAs', { name: 'Kari' }));
+    await page.focus('#reply');
     await page.keyboard.type('Linje en');
     await page.keyboard.press('Shift+Enter');
     await page.keyboard.type('linje to');
