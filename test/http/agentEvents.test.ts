@@ -424,6 +424,32 @@ describe('the console page', () => {
   });
 });
 
+describe('without agents', () => {
+  it('there is no console and no event stream (404)', async () => {
+    const bare = await buildApp(loadConfig({ ...CONFIG, AGENT_TOKENS: '' }), {
+      clock: clock.now,
+      logDestination: logs.destination,
+    });
+    const bareBase = `http://127.0.0.1:${await listen(bare.server, 0, '127.0.0.1')}`;
+    try {
+      for (const path of [
+        '/agent',
+        '/agent/page.js',
+        '/agent/strings/nb',
+        '/api/agent/events',
+        '/api/agent/me',
+      ]) {
+        const res = await fetch(`${bareBase}${path}`, { headers: { authorization: `Bearer ${KARI}` } });
+        expect({ path, status: res.status }).toEqual({ path, status: 404 });
+        await res.arrayBuffer();
+      }
+    } finally {
+      await close(bare.server);
+      await bare.close();
+    }
+  });
+});
+
 describe('shutdown', () => {
   it('a drain ends open streams cleanly at once instead of holding the grace period', async () => {
     const other = await buildApp(loadConfig(CONFIG), { clock: clock.now, logDestination: logs.destination });
