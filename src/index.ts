@@ -462,6 +462,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         agents: built.handoff.agents,
         availability: built.handoff.availability,
         poller,
+        clock: built.clock,
       },
   });
   const webchat = config.WEBCHAT

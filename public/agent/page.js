@@ -34,6 +34,7 @@
     sound: true,
     audio: null,
     streamsFailed: false,
+    clockOffset: 0,
   };
 
   class AuthError extends Error {}
@@ -101,6 +102,7 @@
   async function readStream(path, onEvent, signal) {
     const res = await api(path, { signal });
     if (!res.ok || !res.body) throw new Error(`stream refused: ${res.status}`);
+    if (state.streamsFailed) setPolling(false);
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = '';
     for (;;) {
@@ -140,9 +142,16 @@
     const ctl = new AbortController();
     const run = async () => {
       while (!ctl.signal.aborted && !finished()) {
+        const openedAt = Date.now();
         try {
           await readStream(path(), onEvent, ctl.signal);
           if (ctl.signal.aborted || finished()) return;
+          // A stream that ran a while and ended cleanly (the instance shutting down): reconnect now,
+          // most likely to another instance.
+          if (Date.now() - openedAt > 5000) {
+            await sleep(500, ctl.signal);
+            continue;
+          }
         } catch (err) {
           if (ctl.signal.aborted) return;
           if (err instanceof AuthError) return signOut(t('signIn.expired'));
@@ -205,6 +214,11 @@
     document.title = waiting > 0 ? `(${waiting}) ${t('title')}` : t('title');
   }
 
+  /** Now by the server's clock (its `now` in /me against ours), so waiting times agree with the server. */
+  function serverNow() {
+    return Date.now() + state.clockOffset;
+  }
+
   // ---- formatting --------------------------------------------------------------------------------
 
   function formatInstant(iso, options) {
@@ -225,11 +239,13 @@
   }
 
   /** The redacted summary as a description list (only the whitelisted fields the hub keeps). */
-  function renderSummary(dl, item) {
+  function renderSummary(dl, item, withOrigin) {
     dl.replaceChildren();
     const s = item.summary || {};
-    addRow(dl, t('summary.language'), t(`languages.${item.language}`) || item.language);
-    addRow(dl, t('summary.channel'), item.channel);
+    if (withOrigin) {
+      addRow(dl, t('summary.language'), t(`languages.${item.language}`) || item.language);
+      addRow(dl, t('summary.channel'), item.channel);
+    }
     if (s.reason) addRow(dl, t('summary.reason'), t(`reasons.${s.reason}`) || s.reason);
     if (s.flow) addRow(dl, t('summary.flow'), s.flow);
     if (s.step) addRow(dl, t('summary.step'), s.step);
@@ -292,7 +308,7 @@
       const meta = document.createElement('p');
       meta.className = 'meta';
       meta.id = `meta-${item.id}`;
-      const minutes = Math.max(0, Math.floor((Date.now() - Date.parse(item.waitingSince)) / 60000));
+      const minutes = Math.max(0, Math.floor((serverNow() - Date.parse(item.waitingSince)) / 60000));
       meta.textContent = [
         t(`languages.${item.language}`) || item.language,
         item.channel,
@@ -300,7 +316,7 @@
       ].join(' · ');
       const dl = document.createElement('dl');
       dl.className = 'summary';
-      renderSummary(dl, item);
+      renderSummary(dl, item, false);
       const accept = document.createElement('button');
       accept.type = 'button';
       accept.className = 'accept';
@@ -382,7 +398,7 @@
   function renderConversation() {
     const active = state.active;
     if (!active) return;
-    renderSummary($('conversation-summary'), active.item);
+    renderSummary($('conversation-summary'), active.item, true);
     const closed = CLOSED.includes(active.status);
     $('conversation-status').textContent = t(`status.${active.status}`) || '';
     $('reply-form').hidden = closed;
@@ -439,22 +455,26 @@
 
   async function sendReply() {
     const active = state.active;
-    const text = $('reply').value.trim();
+    const box = $('reply');
+    const text = box.value.trim();
     if (!active || !text) return;
     $('reply-error').textContent = '';
-    $('send').disabled = true;
+    // Cleared at once, so the agent can type the next message while this one is on its way; given back
+    // if it could not be sent (unless the agent has started another).
+    box.value = '';
+    const failed = () => {
+      $('reply-error').textContent = t('conversation.sendFailed');
+      if (box.value === '') box.value = text;
+    };
     try {
       const res = await api(`/api/agent/handoffs/${active.item.id}/messages`, {
         method: 'POST',
         body: { text },
       });
-      if (res.ok) $('reply').value = '';
-      else $('reply-error').textContent = t('conversation.sendFailed');
+      if (!res.ok) failed();
     } catch (err) {
       if (err instanceof AuthError) return signOut(t('signIn.expired'));
-      $('reply-error').textContent = t('conversation.sendFailed');
-    } finally {
-      $('send').disabled = false;
+      failed();
     }
   }
 
@@ -495,7 +515,10 @@
     });
     if (res.status === 401) return { status: 'wrong' };
     if (!res.ok) return { status: 'unavailable' };
-    return { status: 'ok', me: await res.json() };
+    const me = await res.json();
+    const serverTime = Date.parse(me.now);
+    if (Number.isFinite(serverTime)) state.clockOffset = serverTime - Date.now();
+    return { status: 'ok', me };
   }
 
   async function signIn(token) {

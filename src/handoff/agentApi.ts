@@ -22,6 +22,8 @@ export interface AgentApiDeps {
   availability: () => Availability & { hours: string };
   /** The process's one poller feeding the event streams. */
   poller: HubPoller;
+  /** The app's clock (FIXED_NOW, tests); /me tells the console the server's time. Default: system time. */
+  clock?: () => Date;
   /** Ends open event streams when the server drains (ServerLifecycle). */
   lifecycle?: StreamHolder;
 }
@@ -127,6 +129,7 @@ export function registerAgentRoutes(server: Server, deps: AgentApiDeps): void {
       res.setHeader('cache-control', 'no-store');
       res.send(200, {
         name: agent.name,
+        now: (deps.clock ?? (() => new Date()))().toISOString(),
         hours: { ...availability, weekly: weeklyIntervals(availability.hours) },
       });
     }),

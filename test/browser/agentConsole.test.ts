@@ -214,6 +214,8 @@ describe('agent console in Chromium', () => {
     expect(itemText).toContain(text('nb', 'console.reasons.asked'));
     expect(itemText).toContain('orderDialog');
     expect(itemText).toContain('webchat');
+    // Waiting time by the server's clock (a fake one here, stopped at the time the user asked).
+    expect(itemText).toContain(text('nb', 'console.queue.waited', { minutes: 0 }));
     expect(itemText).not.toContain(c);
     expect(await page.title()).toBe(`(1) ${text('nb', 'console.title')}`);
     expect(await seriousAxeViolations(page)).toEqual([]);
@@ -228,6 +230,12 @@ describe('agent console in Chromium', () => {
     await page.keyboard.type('Hei, dette er Kari.');
     await page.keyboard.press('Enter');
     await channelReceives(c, text('nb', 'handoff.fromAgent', { name: 'Kari', text: 'Hei, dette er Kari.' }));
+    // A reload keeps the tab signed in (sessionStorage) and back in the same conversation.
+    await page.reload();
+    await page.waitForSelector('#conversation:not([hidden])');
+    await page.locator('#log li.from-agent .text', { hasText: 'Hei, dette er Kari.' }).waitFor();
+    expect(await page.textContent('#who')).toBe(text('nb', 'console.signedInAs', { name: 'Kari' }));
+    await page.focus('#reply');
     await page.keyboard.type('Linje en');
     await page.keyboard.press('Shift+Enter');
     await page.keyboard.type('linje to');
@@ -288,9 +296,16 @@ describe('agent console in Chromium', () => {
     await page.context().close();
   });
 
-  it('falls back to polling the JSON API when the event stream fails', async () => {
+  it('falls back to polling the JSON API when the event streams fail: queue and conversation still live', async () => {
     const { context, page } = await browser.newPage({ locale: 'en-GB' });
-    await context.route('**/api/agent/events', (route) => route.abort());
+    const refused: string[] = [];
+    await context.route(
+      (url) => url.pathname.endsWith('/events'),
+      (route) => {
+        refused.push(new URL(route.request().url()).pathname);
+        return route.abort();
+      },
+    );
     await page.goto(`${base}/agent`);
     await page.waitForSelector('body[data-ready="true"]');
     expect(await page.getAttribute('html', 'lang')).toBe('en');
@@ -299,7 +314,18 @@ describe('agent console in Chromium', () => {
     const c = conversationId('console-poll');
     await userWaits(c);
     await page.waitForSelector('#queue li', { timeout: 15_000 });
-    await say(c, 'avbryt');
+
+    await page.locator('#queue li button').press('Enter');
+    await channelReceives(c, text('nb', 'handoff.accepted', { name: 'Kari' }));
+    await say(c, 'Svar via polling');
+    await page
+      .locator('#log li.from-user .text', { hasText: 'Svar via polling' })
+      .waitFor({ timeout: 15_000 });
+    expect(refused).toContain('/api/agent/events');
+    expect(refused.some((p) => /^\/api\/agent\/handoffs\/[0-9a-f]{16}\/events$/.test(p))).toBe(true);
+    await page.locator('#end').press('Enter');
+    await channelReceives(c, text('nb', 'handoff.ended'));
+    await waitText(page, 'conversation-status', text('en', 'console.status.ended'));
     await context.close();
   });
 });

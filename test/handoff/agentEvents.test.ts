@@ -3,8 +3,10 @@
  * interval: one read per interval whatever the number of watchers, changes only, per-watcher cursors,
  * the end of a closed handoff, a failing store, and no timer left once nobody watches.
  */
+import { createServer, get, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { HandoffMessage, HandoffStatus, HandoffView, Hub } from '../../src/handoff/hub';
-import { HubPoller, type QueueItem } from '../../src/handoff/agentEvents';
+import { AgentStreams, EventStream, HubPoller, type QueueItem } from '../../src/handoff/agentEvents';
 import { createLogger } from '../../src/logging';
 import { logCapture } from '../support/harness';
 
@@ -198,5 +200,101 @@ describe('HubPoller', () => {
     await sleep(INTERVAL * 4);
     expect(hub.reads.queue).toBe(reads);
     expect(poller.watchers).toBe(0);
+  });
+});
+
+/** A loopback server whose every request is handed to `handle`; resolves with its URL and a closer. */
+async function serve(
+  handle: (res: ServerResponse) => void,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer((_req, res) => handle(res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Opens a GET and collects the body text as it streams. */
+function collect(url: string): Promise<{ res: IncomingMessage; text: () => string; done: Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    get(url, (res) => {
+      let body = '';
+      const done = new Promise<void>((end) => res.on('end', end));
+      res.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      resolve({ res, text: () => body, done });
+    }).on('error', reject);
+  });
+}
+
+describe('EventStream and AgentStreams', () => {
+  it('sends SSE headers, events as single JSON lines, heartbeats on schedule, and ends cleanly', async () => {
+    let stream: EventStream | undefined;
+    const server = await serve((res) => {
+      stream = new EventStream(res, 30);
+      stream.send('message', { n: 1, text: 'two\nlines' }, 1);
+    });
+    try {
+      const { res, text, done } = await collect(server.url);
+      expect(res.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+      expect(res.headers['cache-control']).toBe('no-store');
+      await until(() => (text().match(/: heartbeat/g) ?? []).length >= 2, 2000);
+      expect(text()).toContain('event: message\nid: 1\ndata: {"n":1,"text":"two\\nlines"}\n\n');
+      stream?.end();
+      await done;
+      expect(stream?.closed).toBe(true);
+      // Nothing is written once ended (no write-after-end error).
+      stream?.send('message', {});
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses past the per-agent limit (429) and while draining (503), and counts closes', async () => {
+    let draining = false;
+    const ended: Array<() => void> = [];
+    const streams = new AgentStreams({
+      poller,
+      logger: createLogger({ level: 'silent', destination: logs.destination }),
+      maxPerAgent: 2,
+      lifecycle: {
+        holdOpen: (_res, end) => {
+          if (draining) return false;
+          ended.push(end);
+          return true;
+        },
+      },
+    });
+    const refusals: Array<{ status: number } | undefined> = [];
+    const server = await serve((res) => {
+      const refused = streams.queue(res, 'Kari');
+      refusals.push(refused);
+      if (refused) {
+        res.statusCode = refused.status;
+        res.end(JSON.stringify({ error: refused.error }));
+      }
+    });
+    try {
+      const a = await collect(server.url);
+      await collect(server.url);
+      const third = await collect(server.url);
+      expect(third.res.statusCode).toBe(429);
+      expect(streams.count('Kari')).toBe(2);
+      // The lifecycle's end closes a stream cleanly; its slot is freed.
+      ended[0]();
+      await a.done;
+      await until(() => streams.count('Kari') === 1);
+      draining = true;
+      const late = await collect(server.url);
+      expect(late.res.statusCode).toBe(503);
+      expect(refusals.map((r) => r?.status)).toEqual([undefined, undefined, 429, 503]);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config';
 import { close, listen } from '../../src/server';
 import { fakeClock } from '../support/fake-clock';
 import { logCapture } from '../support/harness';
+import { REDIS_URL, requireRedis } from '../support/redis';
 import { conversationId, localeText, readLocale, startConnectorStub, type ConnectorStub } from './support';
 
 const KARI = 'kari-token-0123456789abcdefghijklmnopq';
@@ -241,6 +242,8 @@ describe('agent event streams', () => {
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({
       name: 'Ola',
+      // The app's clock, so the console counts waiting time as the server does.
+      now: '2026-11-24T11:00:00.000Z',
       hours: { open: true, closesAt: '2026-11-24T15:30:00+01:00' },
     });
     const weekly = (me.body as { hours: { weekly: unknown[] } }).hours.weekly;
@@ -421,6 +424,32 @@ describe('the console page', () => {
   });
 });
 
+describe('without agents', () => {
+  it('there is no console and no event stream (404)', async () => {
+    const bare = await buildApp(loadConfig({ ...CONFIG, AGENT_TOKENS: '' }), {
+      clock: clock.now,
+      logDestination: logs.destination,
+    });
+    const bareBase = `http://127.0.0.1:${await listen(bare.server, 0, '127.0.0.1')}`;
+    try {
+      for (const path of [
+        '/agent',
+        '/agent/page.js',
+        '/agent/strings/nb',
+        '/api/agent/events',
+        '/api/agent/me',
+      ]) {
+        const res = await fetch(`${bareBase}${path}`, { headers: { authorization: `Bearer ${KARI}` } });
+        expect({ path, status: res.status }).toEqual({ path, status: 404 });
+        await res.arrayBuffer();
+      }
+    } finally {
+      await close(bare.server);
+      await bare.close();
+    }
+  });
+});
+
 describe('shutdown', () => {
   it('a drain ends open streams cleanly at once instead of holding the grace period', async () => {
     const other = await buildApp(loadConfig(CONFIG), { clock: clock.now, logDestination: logs.destination });
@@ -442,6 +471,49 @@ describe('shutdown', () => {
       expect(done).toBe(true);
     } finally {
       await other.close();
+    }
+  });
+});
+
+describe('two instances on one Redis', () => {
+  it('a console on one instance sees the queue and the relay of users served by the other', async () => {
+    const redis = await requireRedis('agent-events');
+    const config = loadConfig({ ...CONFIG, STORAGE: 'redis', REDIS_URL, REDIS_KEY_PREFIX: redis.prefix });
+    const instances: App[] = [];
+    const saved = base;
+    try {
+      const urls: string[] = [];
+      for (let i = 0; i < 2; i += 1) {
+        const instance = await buildApp(config, { clock: clock.now, logDestination: logs.destination });
+        instances.push(instance);
+        urls.push(`http://127.0.0.1:${await listen(instance.server, 0, '127.0.0.1')}`);
+      }
+      // The console is on instance 1; the user's turns go to instance 0.
+      base = urls[1];
+      const queue = await stream('/api/agent/events');
+      await queue.next((e) => e.event === 'queue');
+      base = urls[0];
+      const c = conversationId('events-redis');
+      await userWaits(c);
+      base = urls[1];
+      const waiting = await queue.next((e) => e.event === 'queue' && (e.data as unknown[]).length === 1);
+      const [{ id }] = waiting.data as QueueEntry[];
+      expect((await agent('POST', `/api/agent/handoffs/${id}/accept`)).status).toBe(200);
+      const relay = await stream(`/api/agent/handoffs/${id}/events`);
+      base = urls[0];
+      await say(c, 'Hei fra instans null');
+      const got = await relay.next(
+        (e) => e.event === 'message' && (e.data as { from: string }).from === 'user',
+      );
+      expect(got.data).toMatchObject({ text: 'Hei fra instans null' });
+    } finally {
+      base = saved;
+      for (const s of open.splice(0)) s.close();
+      for (const instance of instances) {
+        await close(instance.server);
+        await instance.close();
+      }
+      await redis.cleanup();
     }
   });
 });
