@@ -305,3 +305,22 @@ describe("Azure's SMS channel on /api/messages", () => {
     expect(res.status).toBe(403);
   });
 });
+
+describe('without TWILIO_AUTH_TOKEN', () => {
+  it('has no /api/sms route at all', async () => {
+    const plain = await buildApp(loadConfig({ LOG_LEVEL: 'silent' }));
+    const port = await listen(plain.server, 0, '127.0.0.1');
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/api/sms`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(twilioForm('+4741111117', 'hei')).toString(),
+      });
+      expect(res.status).toBe(404);
+      await res.arrayBuffer();
+    } finally {
+      await close(plain.server);
+      await plain.close();
+    }
+  });
+});
