@@ -161,8 +161,9 @@ export const configSchema = z.object({
   TWILIO_FROM: z
     .string()
     .default('')
-    .refine((v) => v === '' || /^\+[1-9]\d{1,14}$|^[A-Za-z0-9 ]{1,11}$/.test(v), {
-      error: 'must be an E.164 number or an alphanumeric sender id of at most 11 characters',
+    .refine((v) => v === '' || /^\+[1-9]\d{1,14}$|^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$/.test(v), {
+      error:
+        'must be an E.164 number or an alphanumeric sender id (1-11 letters and digits, at least one letter)',
     })
     .describe('Sender of SMS sent through Twilio: an E.164 number or an alphanumeric sender id.'),
   TWILIO_API_BASE: z

@@ -1,4 +1,5 @@
 import type { BotState, TurnContext } from 'botbuilder';
+import { DialogContextError } from 'botbuilder-dialogs';
 import type { i18n } from 'i18next';
 import { localeToLang, type Lang } from '../i18n';
 import type { Logger } from '../logging';
@@ -23,7 +24,9 @@ export function turnErrorKind(error: unknown): TurnErrorKind {
   if (error instanceof StoreUnavailableError) return 'store-unavailable';
   if (error instanceof OutgoingCallError && error.target === 'channel') return 'channel-unreachable';
   // The SMS gateway refused or timed out (a code could not be sent): the user is told so, not "a bug".
-  if (error instanceof SmsSendError || (error instanceof OutgoingCallError && error.target === 'sms')) {
+  // A dialog's step wraps what it throws in a DialogContextError, the original under `error`.
+  const inner = error instanceof DialogContextError ? error.error : error;
+  if (inner instanceof SmsSendError || (inner instanceof OutgoingCallError && inner.target === 'sms')) {
     return 'sms-failed';
   }
   return 'other';

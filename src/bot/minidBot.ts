@@ -116,9 +116,14 @@ export class MinIdBot extends ActivityHandler {
     const a = context.activity;
     // Replies are shaped for the channel in this one place (Teams cards, SMS merged plain GSM-7 texts).
     const shaping = shapeReplies(context);
+    // A failed send of held-back replies is logged: the turn itself is done and saved by then.
+    const flush = () =>
+      shaping
+        .flush()
+        .catch((err: unknown) => this.deps.logger.warn({ err }, 'held-back SMS replies could not be sent'));
     // A flood is refused before it queues for the turn lock or touches state.
     if (a.type === ActivityTypes.Message && !(await this.withinMessageLimit(context))) {
-      await shaping.flush();
+      await flush();
       return;
     }
     const key = `turn:${pseudonymize(`${a.channelId ?? ''}|${a.conversation?.id ?? ''}`, this.deps.privacySecret)}`;
@@ -126,14 +131,16 @@ export class MinIdBot extends ActivityHandler {
     try {
       await this.deps.serializer.run(
         key,
-        () => this.runTurn(context).catch((error: unknown) => this.failed(context, error)),
+        // Held-back SMS replies go out while the turn still holds the lock, so turns never interleave.
+        () =>
+          this.runTurn(context)
+            .catch((error: unknown) => this.failed(context, error))
+            .finally(() => flush()),
         () => this.busy(context),
       );
     } finally {
-      // What an SMS turn held back goes out now, also after a failed turn (its apology is among it).
-      await shaping
-        .flush()
-        .catch((err: unknown) => this.deps.logger.warn({ err }, 'held-back SMS replies could not be sent'));
+      // Anything still held back (the busy answer, an apology sent after the turn) goes out now.
+      await flush();
       this.deps.metrics?.turn(context, Number(process.hrtime.bigint() - started) / 1e9);
     }
   }

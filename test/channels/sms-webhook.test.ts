@@ -252,3 +252,75 @@ describe('a whole order by SMS', () => {
     expect(allReplies.length).toBeGreaterThanOrEqual(10);
   });
 });
+
+describe("Azure's SMS channel on /api/messages", () => {
+  async function azure(conversation: string, text: string) {
+    const res = await fetch(`${base}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'message',
+        id: `azure-${Math.random().toString(36).slice(2)}`,
+        text,
+        channelId: 'sms',
+        serviceUrl: 'http://127.0.0.1:9', // never called: expectReplies returns the replies in the body
+        deliveryMode: 'expectReplies',
+        from: { id: 'azure-sms-user-1' },
+        recipient: { id: 'bot' },
+        conversation: { id: conversation },
+      }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { activities?: Array<Record<string, unknown>> };
+    return body.activities ?? [];
+  }
+
+  it('gets the same shaping: plain GSM-7 texts, merged, choices by number', async () => {
+    const welcome = await azure('azure-sms-conversation-1', 'hei');
+    expect(welcome).toHaveLength(1);
+    const [reply] = welcome;
+    expect(reply.suggestedActions).toBeUndefined();
+    expect(reply.attachments).toBeUndefined();
+    const text = String(reply.text);
+    expect(isGsm7(text)).toBe(true);
+    expect(smsSegments(text).segments).toBeLessThanOrEqual(2);
+    expect(text).toContain(`1. ${localeText('nb', 'topics.order-letter')}`);
+    const next = await azure('azure-sms-conversation-1', '1');
+    expect(next.map((a) => String(a.text)).join('\n')).toContain('fødselsnummeret');
+  });
+
+  it('refuses an activity that claims a conversation of our own SMS webhook', async () => {
+    const res = await fetch(`${base}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'message',
+        text: 'hei',
+        channelId: 'sms',
+        serviceUrl: 'http://127.0.0.1:9',
+        from: { id: 'x' },
+        conversation: { id: 'sms-0123456789abcdef' },
+      }),
+    });
+    expect(res.status).toBe(403);
+  });
+});
+
+describe('without TWILIO_AUTH_TOKEN', () => {
+  it('has no /api/sms route at all', async () => {
+    const plain = await buildApp(loadConfig({ LOG_LEVEL: 'silent' }));
+    const port = await listen(plain.server, 0, '127.0.0.1');
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/api/sms`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(twilioForm('+4741111117', 'hei')).toString(),
+      });
+      expect(res.status).toBe(404);
+      await res.arrayBuffer();
+    } finally {
+      await close(plain.server);
+      await plain.close();
+    }
+  });
+});
