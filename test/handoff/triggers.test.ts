@@ -298,3 +298,57 @@ describe('the summary an agent sees', () => {
     });
   });
 });
+
+describe('minid_handoffs_total', () => {
+  const count = async (user: User, outcome: string): Promise<number> => {
+    const body = (await user.bot.built.metrics.render()).body;
+    const m = new RegExp(`minid_handoffs_total\\{outcome="${outcome}"\\} (\\d+)`).exec(body);
+    return m ? Number(m[1]) : NaN;
+  };
+
+  it('counts offered, declined, requested, cancelled, accepted, completed and expired', async () => {
+    const user = await start('nb');
+    const hub = user.bot.built.handoff!.hub;
+    await user.say(personId('adult-plain'));
+    await user.say(SAY.nb.guessed);
+    await user.say('nei');
+    await user.say(SAY.nb.explicit);
+    await user.say('avbryt');
+    await user.say(SAY.nb.explicit);
+    const [first] = await hub.queue();
+    expect((await hub.accept(first.id, 'Kari')).ok).toBe(true);
+    expect((await hub.end(first.id, 'Kari')).ok).toBe(true);
+    await user.say(SAY.nb.explicit);
+    user.bot.clock.advance(11 * 60_000);
+    expect(await hub.sweep()).toBe(1);
+    const counts = Object.fromEntries(
+      await Promise.all(
+        ['offered', 'declined', 'requested', 'cancelled', 'accepted', 'completed', 'expired', 'failed'].map(
+          async (o) => [o, await count(user, o)] as const,
+        ),
+      ),
+    );
+    expect(counts).toEqual({
+      offered: 1,
+      declined: 1,
+      requested: 3,
+      cancelled: 1,
+      accepted: 1,
+      completed: 1,
+      expired: 1,
+      failed: 0,
+    });
+  });
+
+  it('counts out-of-hours and abandoned', async () => {
+    const closed = await start('en', { now: SATURDAY });
+    await closed.say(SAY.en.explicit);
+    expect(await count(closed, 'out-of-hours')).toBe(1);
+
+    const user = await start('en');
+    await user.say(SAY.en.explicit);
+    user.bot.clock.advance(31 * 60_000);
+    await user.say('hello');
+    expect(await count(user, 'abandoned')).toBe(1);
+  });
+});
