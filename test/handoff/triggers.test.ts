@@ -207,6 +207,44 @@ describe.each(LANGS)('handoff triggers (%s)', (lang) => {
   });
 });
 
+describe('back from a person', () => {
+  it('the menu button queues; after the agent ends, welcome back, and the next message is read as at the menu', async () => {
+    const user = await start('nn');
+    await user.say('hei');
+    const queued = await user.say(user.t('menu.items.human'));
+    expect(queued.map((r) => r.text)).toEqual([user.t('handoff.queued', { place: 1, minutes: 5 })]);
+    const hub = user.bot.built.handoff!.hub;
+    const [waiting] = await hub.queue();
+    expect(waiting.summary.reason).toBe('asked');
+    await hub.accept(waiting.id, 'Kari');
+    await hub.fromAgent(waiting.id, 'Kari', 'Hei!');
+    await hub.end(waiting.id, 'Kari');
+    const delivered = user.bot.adapter.activeQueue.splice(0).map((a) => a.text);
+    expect(delivered).toEqual([
+      user.t('handoff.accepted', { name: 'Kari' }),
+      user.t('handoff.fromAgent', { name: 'Kari', text: 'Hei!' }),
+      user.t('handoff.ended'),
+    ]);
+    // Not swallowed: "eg vil bestille" starts the order as it would at the menu.
+    const next = await user.say(SAY.nn.order);
+    expect(next.map((r) => r.text)).toContain(user.t('nationalId.ask'));
+  });
+
+  it('mid-order: after the agent ends, the waiting question comes again and the order goes on', async () => {
+    const user = await start('en');
+    await user.say(personId('adult-plain'));
+    await user.say(SAY.en.explicit);
+    const hub = user.bot.built.handoff!.hub;
+    const [waiting] = await hub.queue();
+    await hub.accept(waiting.id, 'Kari');
+    await hub.end(waiting.id, 'Kari');
+    const delivered = user.bot.adapter.activeQueue.splice(0).map((a) => a.text);
+    expect(delivered.slice(-2)).toEqual([user.t('handoff.ended'), user.t('phone.ask')]);
+    const next = await user.say(PHONE_TYPED);
+    expect(next.map((r) => r.text).join('\n')).toContain(user.t('code.ask', { length: 6 }));
+  });
+});
+
 describe('the offer', () => {
   it('survives a language switch and is answered in the new language', async () => {
     const user = await start('nb');
