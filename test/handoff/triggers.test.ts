@@ -383,8 +383,17 @@ describe('minid_handoffs_total', () => {
     await closed.say(SAY.en.explicit);
     expect(await count(closed, 'out-of-hours')).toBe(1);
 
+    // A wait past the maximum has expired by then: only a live handoff is abandoned.
+    const waited = await start('en');
+    await waited.say(SAY.en.explicit);
+    waited.bot.clock.advance(31 * 60_000);
+    await waited.say('hello');
+    expect(await count(waited, 'abandoned')).toBe(0);
+
     const user = await start('en');
     await user.say(SAY.en.explicit);
+    const hub = user.bot.built.handoff!.hub;
+    await hub.accept((await hub.queue())[0].id, 'Kari');
     user.bot.clock.advance(31 * 60_000);
     await user.say('hello');
     expect(await count(user, 'abandoned')).toBe(1);
