@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import globals from 'globals';
 
 export default tseslint.config(
   {
@@ -11,6 +12,7 @@ export default tseslint.config(
       'coverage/**',
       'jest.config.js',
       'test/support/summary-reporter.js',
+      'vendor/**',
     ],
   },
   js.configs.recommended,
@@ -24,7 +26,42 @@ export default tseslint.config(
     },
   },
   {
+    // The web chat page's plain browser scripts (no build step).
+    files: ['public/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { ...globals.browser } },
+  },
+  {
     files: ['scripts/**/*.ts'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // Pages served as is (no build step): plain ES2020 scripts in the browser. The browser globals they
+    // use are named here rather than taken from a package the project does not depend on directly.
+    files: ['public/**/*.js'],
+    languageOptions: {
+      ecmaVersion: 2020,
+      sourceType: 'script',
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'navigator',
+          'location',
+          'sessionStorage',
+          'localStorage',
+          'fetch',
+          'setTimeout',
+          'clearTimeout',
+          'setInterval',
+          'clearInterval',
+          'AbortController',
+          'TextDecoder',
+          'TextDecoderStream',
+          'AudioContext',
+          'URL',
+          'console',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
   },
 );

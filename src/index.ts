@@ -11,10 +11,14 @@ import { createI18n, topicButtonTitles } from './i18n';
 import { SandboxMinIdService } from './minid/sandbox';
 import { SandboxSmsGateway } from './sms/sandbox';
 import { TimedSmsGateway } from './sms/timed';
+import type { SmsGateway } from './sms/gateway';
+import { TwilioSmsGateway } from './sms/twilio';
+import { SmsWebhook } from './channels/sms/webhook';
 import { TimedMinIdService } from './minid/timed';
 import { callWithPolicy, type OutgoingPolicy } from './http/outgoing';
 import { createConnectorHttpClient } from './http/connectorClient';
 import { InternalChannels } from './channels/internal';
+import { recordingSmsGateway, registerWebChat, type DirectLine } from './channels/webchat';
 import { OneTimeCodes } from './verification/codes';
 import { AbuseLimits } from './limits';
 import type { LimitName } from './rules';
@@ -43,6 +47,7 @@ import { ProtocolHub } from './handoff/protocolHub';
 import { ConversationTranscripts } from './handoff/transcript';
 import { proactiveDelivery } from './handoff/delivery';
 import { parseWeeklyHours, supportAvailability, type Availability } from './handoff/hours';
+import { HubPoller } from './handoff/agentEvents';
 
 /** What tests may swap; everything else is built from config. */
 export interface AppOverrides {
@@ -75,6 +80,8 @@ export interface App {
   handoff?: Handoff;
   /** The channels the bot serves itself (web chat's Direct Line subset, the SMS webhook). */
   channels: InternalChannels;
+  /** The web chat's Direct Line subset (WEBCHAT=true). */
+  webchat?: DirectLine;
   /** Releases the store's connections and timers; call after the server has closed. */
   close(): Promise<void>;
 }
@@ -86,6 +93,8 @@ export interface Bot {
   logger: Logger;
   minid: SandboxMinIdService;
   sms: SandboxSmsGateway;
+  /** The gateway codes and SMS replies outside a webhook answer go through (SMS_GATEWAY). */
+  smsGateway: SmsGateway;
   clock: Clock;
   privacySecret: string;
   /** The store every instance shares (turn locks, the sandbox register's orders, the SMS outbox). */
@@ -268,6 +277,7 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
   const shared = overrides.shared ?? stores.shared;
   const minid = SandboxMinIdService.fromBundledPopulation({ store: shared, secret: privacySecret });
   const sms = new SandboxSmsGateway({ now: clock, store: shared, secret: privacySecret });
+  const smsGateway = buildSmsGateway(config, sms);
   const codes = new OneTimeCodes({ now: clock, secret: privacySecret });
   const outgoing: OutgoingPolicy = {
     timeoutMs: config.OUTGOING_TIMEOUT_MS,
@@ -299,7 +309,7 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
       clock,
       // Local in the sandbox, but a real backend plugs in behind the same deadline.
       minid: new TimedMinIdService(minid, outgoing),
-      sms: new TimedSmsGateway(sms, outgoing),
+      sms: recordingSmsGateway(new TimedSmsGateway(smsGateway, outgoing)),
       codes,
       limits,
       logger,
@@ -344,6 +354,7 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
     logger,
     minid,
     sms,
+    smsGateway,
     clock,
     privacySecret,
     shared,
@@ -357,6 +368,22 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
       await stores.close();
     },
   };
+}
+
+/**
+ * The SMS gateway SMS_GATEWAY selects: the sandbox outbox (the default, also with the webhook on) or
+ * Twilio's Messages API.
+ */
+export function buildSmsGateway(config: Config, sandbox: SandboxSmsGateway): SmsGateway {
+  if (config.SMS_GATEWAY !== 'twilio') return sandbox;
+  return new TwilioSmsGateway({
+    accountSid: config.TWILIO_ACCOUNT_SID,
+    authToken: config.TWILIO_AUTH_TOKEN,
+    from: config.TWILIO_FROM,
+    apiBase: config.TWILIO_API_BASE,
+    // One attempt may take at most half the call's budget, so the one retry on a 5xx still fits in it.
+    timeoutMs: Math.max(100, Math.floor(config.OUTGOING_TIMEOUT_MS / 2)),
+  });
 }
 
 /** The turn error handler for any adapter (the CloudAdapter here, a TestAdapter in tests). */
@@ -394,6 +421,20 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     botAppId: config.MicrosoftAppId,
     logic: (context) => built.bot.run(context),
   });
+  // The Twilio webhook, when its token is set (config requires PUBLIC_BASE_URL with it).
+  const smsWebhook = config.TWILIO_AUTH_TOKEN
+    ? new SmsWebhook({
+        channels,
+        gateway: new TimedSmsGateway(built.smsGateway, built.outgoing),
+        store: built.shared,
+        secret: built.privacySecret,
+        authToken: config.TWILIO_AUTH_TOKEN,
+        publicBaseUrl: config.PUBLIC_BASE_URL.replace(/\/+$/, ''),
+        ttlMs: config.IDLE_TIMEOUT_MINUTES * 60_000,
+        logger: built.logger,
+        clientRef: (phone) => built.limits.ref('client', `sms:${phone}`),
+      })
+    : undefined;
   const lifecycle = new ServerLifecycle();
   built.handoff?.connect(
     proactiveDelivery({
@@ -403,6 +444,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       conversationState: built.conversationState,
     }),
   );
+  // One poller per process feeds every open event stream of the agent console.
+  const poller = built.handoff && new HubPoller({ hub: built.handoff.hub, logger: built.logger });
   const server = createServer({
     lifecycle,
     adapter,
@@ -411,14 +454,28 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     isReady: () => isReady(built),
     channels,
     sandboxSms: config.SANDBOX_ENDPOINTS ? built.sms : undefined,
+    smsWebhook,
     identifyClient: clientIdentifier(config, built.limits),
     metrics: config.METRICS_TOKEN ? { metrics: built.metrics, token: config.METRICS_TOKEN } : undefined,
-    agents: built.handoff && {
-      hub: built.handoff.hub,
-      agents: built.handoff.agents,
-      availability: built.handoff.availability,
-    },
+    agents: built.handoff &&
+      poller && {
+        hub: built.handoff.hub,
+        agents: built.handoff.agents,
+        availability: built.handoff.availability,
+        poller,
+      },
   });
+  const webchat = config.WEBCHAT
+    ? registerWebChat(server, {
+        config,
+        channels,
+        shared: built.shared,
+        secret: built.privacySecret,
+        now: built.clock,
+        logger: built.logger,
+        identifyClient: clientIdentifier(config, built.limits),
+      })
+    : undefined;
   return {
     config,
     server,
@@ -432,7 +489,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     lifecycle,
     handoff: built.handoff,
     channels,
-    close: built.close,
+    webchat,
+    close: async () => {
+      poller?.close();
+      await built.close();
+    },
   };
 }
 

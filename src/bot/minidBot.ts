@@ -21,6 +21,7 @@ import type { LanguageResolver } from './language';
 import { composed, say } from './text';
 import type { TurnSerializer } from './turnSerializer';
 import { markTurnErrorHandled } from './errors';
+import { shapeReplies } from './render';
 import { setTurnHandoff, type HandoffDesk } from '../handoff/desk';
 import type { ConversationTranscripts } from '../handoff/transcript';
 
@@ -113,8 +114,13 @@ export class MinIdBot extends ActivityHandler {
    */
   async run(context: TurnContext): Promise<void> {
     const a = context.activity;
+    // Replies are shaped for the channel in this one place (Teams cards, SMS merged plain GSM-7 texts).
+    const shaping = shapeReplies(context);
     // A flood is refused before it queues for the turn lock or touches state.
-    if (a.type === ActivityTypes.Message && !(await this.withinMessageLimit(context))) return;
+    if (a.type === ActivityTypes.Message && !(await this.withinMessageLimit(context))) {
+      await shaping.flush();
+      return;
+    }
     const key = `turn:${pseudonymize(`${a.channelId ?? ''}|${a.conversation?.id ?? ''}`, this.deps.privacySecret)}`;
     const started = process.hrtime.bigint();
     try {
@@ -124,6 +130,10 @@ export class MinIdBot extends ActivityHandler {
         () => this.busy(context),
       );
     } finally {
+      // What an SMS turn held back goes out now, also after a failed turn (its apology is among it).
+      await shaping
+        .flush()
+        .catch((err: unknown) => this.deps.logger.warn({ err }, 'held-back SMS replies could not be sent'));
       this.deps.metrics?.turn(context, Number(process.hrtime.bigint() - started) / 1e9);
     }
   }
