@@ -258,6 +258,17 @@ describe('the offer', () => {
     expect((await user.queue())[0].summary.language).toBe('en');
   });
 
+  it('on SMS is a numbered list, and "1" says yes', async () => {
+    const bot = await startTestBot({ now: OPEN, locale: 'nb-NO', env: WITH_HUB, channelId: 'sms' });
+    const user = new User(bot, 'nb');
+    await user.say(personId('adult-plain'));
+    const offered = (await user.say(SAY.nb.guessed)).map((r) => r.text).join('\n');
+    expect(offered).toContain(`1. ${user.t('handoffFlow.offerYes')}`);
+    expect(offered).toContain(`2. ${user.t('handoffFlow.offerNo')}`);
+    expect((await user.say('1')).map((r) => r.text).join('\n')).toContain('Du er nummer 1 i køen');
+    expect(await user.queue()).toHaveLength(1);
+  });
+
   it('is dropped by anything else: a later "yes" is not taken as consent', async () => {
     const user = await start('en');
     await user.say(personId('adult-plain'));
