@@ -126,6 +126,18 @@ describe('protocol hub: handoff.initiate', () => {
     expect(text).toContain('[redacted]');
   });
 
+  it('forgets the transcript when the conversation times out', async () => {
+    const s = await start();
+    await toCodePrompt(s);
+    s.bot.clock.advance(31 * 60_000);
+    await s.say('hei');
+    const initiate = await handOff(s);
+    const activities = (initiate.attachments?.[0]?.content as { activities: Array<{ text: string }> })
+      .activities;
+    expect(activities.map((a) => a.text)).not.toContain('[redacted]');
+    expect(activities[0].text).toBe('hei');
+  });
+
   it('keeps about the last 20 messages only', async () => {
     const s = await start();
     for (let i = 0; i < 15; i += 1) await s.say('hva koster det?');
