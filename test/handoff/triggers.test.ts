@@ -245,6 +245,19 @@ describe('back from a person', () => {
   });
 });
 
+describe('failed tries outside the order', () => {
+  it('three dates the bot cannot read at the letter question offer a person', async () => {
+    const user = await start('nb');
+    await user.say('hei');
+    await user.say(user.t('menu.items.letter'));
+    await user.say(user.t('letter.topics.letter-not-arrived'));
+    await user.say('blå');
+    await user.say('grønn');
+    const third = await user.say('gul');
+    user.expectOffer(third, 'failed-tries');
+  });
+});
+
 describe('the offer', () => {
   it('survives a language switch and is answered in the new language', async () => {
     const user = await start('nb');
