@@ -8,6 +8,7 @@ import {
 import { promptOptions, say } from '../src/bot/text';
 import { INPUT_POLICY, LETTER_POLICY, ageRuleFromBirthYear, localDate } from '../src/rules';
 import { rememberAge } from '../src/bot/memory';
+import { helpFromPerson } from './answers';
 import type { DialogDeps } from './dialogDeps';
 import { InterruptibleDialog } from './interruptibleDialog';
 
@@ -66,6 +67,12 @@ export class AgeDialog extends InterruptibleDialog {
     const year = this.birthYear(String(step.result ?? ''));
     if (year === undefined) {
       await say(step.context, 'answers.age', { age: LETTER_POLICY.firstOrderAge });
+      // No year after every try: a person is offered (nothing more without a hub).
+      await helpFromPerson(
+        step.context,
+        { kind: 'failed-tries', tries: INPUT_POLICY.maxTries },
+        { failure: 'birthYear.not-understood', contactWithoutHub: false },
+      );
       return step.endDialog();
     }
     const rule = ageRuleFromBirthYear(year, this.today());

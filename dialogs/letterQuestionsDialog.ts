@@ -10,7 +10,7 @@ import { promptOptions, say } from '../src/bot/text';
 import { turnUnderstanding } from '../src/bot/turn';
 import { INPUT_POLICY, letterStatus, localDate } from '../src/rules';
 import { parseUserDate } from '../src/understanding/dates';
-import { answerQuestion, ruleParams } from './answers';
+import { answerQuestion, helpFromPerson, ruleParams } from './answers';
 import type { DialogDeps } from './dialogDeps';
 import { InterruptibleDialog } from './interruptibleDialog';
 import { ReusingChoicePrompt, type PromptDefaults } from './prompts';
@@ -123,6 +123,14 @@ export class LetterQuestionsDialog extends InterruptibleDialog {
     const date = parseUserDate(String(step.result ?? ''), today);
     if (date === undefined || date === 'unknown') {
       await answerQuestion(step.context, topic);
+      // No date after every try ("I don't know" is an answer, not a failure): a person is offered.
+      if (date === undefined) {
+        await helpFromPerson(
+          step.context,
+          { kind: 'failed-tries', tries: INPUT_POLICY.maxTries },
+          { failure: 'orderDate.not-understood', contactWithoutHub: false },
+        );
+      }
       return step.endDialog();
     }
     const status = letterStatus(date, today);

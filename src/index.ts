@@ -151,6 +151,7 @@ function buildHandoff(
     maxWaitMs: config.HANDOFF_MAX_WAIT_MINUTES * 60_000,
     deliver: (reference, text, options) => deliver(reference, text, options),
     text: (lang, key, params) => deps.i18n.getFixedT(lang)(key, params ?? {}),
+    onOutcome: (outcome) => deps.metrics.handoff(outcome),
   });
   const hours = parseWeeklyHours(config.SUPPORT_HOURS);
   const desk = new HandoffDesk({

@@ -221,6 +221,7 @@ export class MinIdBot extends ActivityHandler {
         // Idle state may hold a half-typed order with personal data: drop all of it, keep nothing.
         // A handoff goes with it, so no agent keeps writing into a conversation that has started afresh.
         if (session.handoff) await this.deps.handoff?.abandon(session.handoff.id);
+        await this.deps.transcripts?.forget(context);
         await state.delete(context);
         await state.load(context, true);
         session = await this.session.get(context, {});

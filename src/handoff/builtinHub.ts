@@ -53,6 +53,8 @@ export interface BuiltinHubDeps {
   ttlMs?: number;
   /** How often this instance expires waits past the maximum; 0 = never (tests call sweep()). Default 15 s. */
   sweepIntervalMs?: number;
+  /** Counts what happened on the agent side (minid_handoffs_total): once per handoff and outcome. */
+  onOutcome?: (outcome: 'accepted' | 'completed' | 'expired') => void;
 }
 
 const RecordSchema = z.object({
@@ -152,6 +154,7 @@ export class BuiltinHub implements Hub {
     const waited = this.deps.clock().getTime() - Date.parse(record.waitingSince);
     if (waited < this.deps.maxWaitMs) return { status: 'waiting' };
     if (await this.closeAs(record, 'expired')) {
+      this.deps.onOutcome?.('expired');
       await this.notify(
         record,
         'handoff.expired',
@@ -315,6 +318,7 @@ export class BuiltinHub implements Hub {
     // Cancelled or expired between the check and the take: the close wins.
     if (await store.get(`handoff:closed:${id}`)) return { ok: false, refusal: 'not-waiting' };
     this.deps.logger.info({ handoff: id, conversation: record.conversation, agent }, 'handoff accepted');
+    this.deps.onOutcome?.('accepted');
     await this.notify(record, 'handoff.accepted', { name: agent });
     return { ok: true };
   }
@@ -345,6 +349,7 @@ export class BuiltinHub implements Hub {
     if ('ok' in held) return held;
     if (!(await this.closeAs(held, 'ended'))) return { ok: false, refusal: 'not-active' };
     this.deps.logger.info({ handoff: id, conversation: held.conversation, agent }, 'handoff ended');
+    this.deps.onOutcome?.('completed');
     await this.notify(held, 'handoff.ended', {}, { resumePrompt: true });
     return { ok: true };
   }

@@ -205,7 +205,7 @@ export class HandoffDesk {
     }
     const change = await protocol.status(id, state);
     if (change === 'ignored') return 'none';
-    this.deps.metrics?.handoff(change === 'completed' ? 'completed' : change);
+    this.deps.metrics?.handoff(change);
     if (change === 'accepted') {
       await say(context, 'handoffFlow.protocol.accepted');
       return 'consumed';
@@ -224,7 +224,9 @@ export class HandoffDesk {
 
   /** The user's conversation timed out while handed off: the hub closes the handoff (the agent sees it). */
   async abandon(id: string): Promise<void> {
-    this.deps.metrics?.handoff('abandoned');
+    // A handoff that ended while the user was away is not abandoned; only a live one is.
+    const status = (await this.deps.hub.view(id))?.status;
+    if (status === 'waiting' || status === 'active') this.deps.metrics?.handoff('abandoned');
     await this.deps.hub.userLeft(id);
   }
 

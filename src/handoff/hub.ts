@@ -1,7 +1,8 @@
 /**
  * The Hub port: where a conversation goes when a person takes over. The `builtin` hub (./builtinHub.ts)
- * is the product's own queue and relay for its agent API; a `protocol` hub (Bot Framework's
- * handoff.initiate / handoff.status for contact-centre platforms) can implement the same port later.
+ * is the product's own queue and relay for its agent API (the whole `Hub`); the `protocol` hub
+ * (./protocolHub.ts: Bot Framework's handoff.initiate / handoff.status for contact-centre platforms)
+ * implements the user's side only (`UserSideHub`), which is all the bot's desk uses.
  */
 import type { ConversationReference, TurnContext } from 'botbuilder';
 import type { Lang } from '../i18n';

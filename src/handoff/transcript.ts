@@ -62,6 +62,11 @@ export class ConversationTranscripts {
     });
   }
 
+  /** Drops the conversation's transcript (it timed out: nothing of it is kept for the fresh start). */
+  async forget(context: TurnContext): Promise<void> {
+    await this.deps.store.delete(this.key(context));
+  }
+
   /** The kept messages, oldest first (unreadable entries are skipped, never thrown). */
   async read(context: TurnContext): Promise<TranscriptEntry[]> {
     const out: TranscriptEntry[] = [];

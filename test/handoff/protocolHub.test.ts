@@ -9,6 +9,7 @@
 import type { Activity } from 'botbuilder';
 import { SUPPORT } from '../../src/rules';
 import { parseHandoffStatus } from '../../src/handoff/protocolHub';
+import { pseudonymize } from '../../src/privacy/redact';
 import { startTestBot, type TestBot } from '../support/harness';
 import { personId } from '../transcripts/format';
 
@@ -110,6 +111,31 @@ describe('protocol hub: handoff.initiate', () => {
     expect(activities.at(-1)).toMatchObject({ from: { role: 'user' }, text: 'snakke med et menneske' });
     expect(initiate.relatesTo?.user?.id).toBeTruthy();
     expect(initiate.relatesTo?.user?.name).toBe('');
+  });
+
+  it('keeps the transcript in the shared store under the conversation pseudonym, redacted', async () => {
+    const s = await start();
+    const { secrets } = await toCodePrompt(s);
+    const a = s.bot.adapter.conversation;
+    const key = `transcript:${pseudonymize(`${a.channelId}|${a.conversation.id}`, 'test-secret-0123456789')}`;
+    const stored = await s.bot.built.shared.list(key);
+    expect(stored.length).toBeGreaterThan(5);
+    const text = stored.join('\n');
+    for (const secret of secrets) expect(text).not.toContain(secret);
+    expect(key).not.toContain(a.conversation.id);
+    expect(text).toContain('[redacted]');
+  });
+
+  it('forgets the transcript when the conversation times out', async () => {
+    const s = await start();
+    await toCodePrompt(s);
+    s.bot.clock.advance(31 * 60_000);
+    await s.say('hei');
+    const initiate = await handOff(s);
+    const activities = (initiate.attachments?.[0]?.content as { activities: Array<{ text: string }> })
+      .activities;
+    expect(activities.map((a) => a.text)).not.toContain('[redacted]');
+    expect(activities[0].text).toBe('hei');
   });
 
   it('keeps about the last 20 messages only', async () => {

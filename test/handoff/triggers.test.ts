@@ -207,6 +207,57 @@ describe.each(LANGS)('handoff triggers (%s)', (lang) => {
   });
 });
 
+describe('back from a person', () => {
+  it('the menu button queues; after the agent ends, welcome back, and the next message is read as at the menu', async () => {
+    const user = await start('nn');
+    await user.say('hei');
+    const queued = await user.say(user.t('menu.items.human'));
+    expect(queued.map((r) => r.text)).toEqual([user.t('handoff.queued', { place: 1, minutes: 5 })]);
+    const hub = user.bot.built.handoff!.hub;
+    const [waiting] = await hub.queue();
+    expect(waiting.summary.reason).toBe('asked');
+    await hub.accept(waiting.id, 'Kari');
+    await hub.fromAgent(waiting.id, 'Kari', 'Hei!');
+    await hub.end(waiting.id, 'Kari');
+    const delivered = user.bot.adapter.activeQueue.splice(0).map((a) => a.text);
+    expect(delivered).toEqual([
+      user.t('handoff.accepted', { name: 'Kari' }),
+      user.t('handoff.fromAgent', { name: 'Kari', text: 'Hei!' }),
+      user.t('handoff.ended'),
+    ]);
+    // Not swallowed: "eg vil bestille" starts the order as it would at the menu.
+    const next = await user.say(SAY.nn.order);
+    expect(next.map((r) => r.text)).toContain(user.t('nationalId.ask'));
+  });
+
+  it('mid-order: after the agent ends, the waiting question comes again and the order goes on', async () => {
+    const user = await start('en');
+    await user.say(personId('adult-plain'));
+    await user.say(SAY.en.explicit);
+    const hub = user.bot.built.handoff!.hub;
+    const [waiting] = await hub.queue();
+    await hub.accept(waiting.id, 'Kari');
+    await hub.end(waiting.id, 'Kari');
+    const delivered = user.bot.adapter.activeQueue.splice(0).map((a) => a.text);
+    expect(delivered.slice(-2)).toEqual([user.t('handoff.ended'), user.t('phone.ask')]);
+    const next = await user.say(PHONE_TYPED);
+    expect(next.map((r) => r.text).join('\n')).toContain(user.t('code.ask', { length: 6 }));
+  });
+});
+
+describe('failed tries outside the order', () => {
+  it('three dates the bot cannot read at the letter question offer a person', async () => {
+    const user = await start('nb');
+    await user.say('hei');
+    await user.say(user.t('menu.items.letter'));
+    await user.say(user.t('letter.topics.letter-not-arrived'));
+    await user.say('blå');
+    await user.say('grønn');
+    const third = await user.say('gul');
+    user.expectOffer(third, 'failed-tries');
+  });
+});
+
 describe('the offer', () => {
   it('survives a language switch and is answered in the new language', async () => {
     const user = await start('nb');
@@ -218,6 +269,17 @@ describe('the offer', () => {
     const yes = await user.say('yes');
     expect(yes.map((r) => r.text)).toEqual([user.t('handoff.queued', { place: 1, minutes: 5 }, 'en')]);
     expect((await user.queue())[0].summary.language).toBe('en');
+  });
+
+  it('on SMS is a numbered list, and "1" says yes', async () => {
+    const bot = await startTestBot({ now: OPEN, locale: 'nb-NO', env: WITH_HUB, channelId: 'sms' });
+    const user = new User(bot, 'nb');
+    await user.say(personId('adult-plain'));
+    const offered = (await user.say(SAY.nb.guessed)).map((r) => r.text).join('\n');
+    expect(offered).toContain(`1. ${user.t('handoffFlow.offerYes')}`);
+    expect(offered).toContain(`2. ${user.t('handoffFlow.offerNo')}`);
+    expect((await user.say('1')).map((r) => r.text).join('\n')).toContain('Du er nummer 1 i køen');
+    expect(await user.queue()).toHaveLength(1);
   });
 
   it('is dropped by anything else: a later "yes" is not taken as consent', async () => {
@@ -297,5 +359,68 @@ describe('the summary an agent sees', () => {
       numberEndsWith: personId('adult-plain').slice(-2),
       failures: { 'idNumber.checksum': 1 },
     });
+  });
+});
+
+describe('minid_handoffs_total', () => {
+  const count = async (user: User, outcome: string): Promise<number> => {
+    const body = (await user.bot.built.metrics.render()).body;
+    const m = new RegExp(`minid_handoffs_total\\{outcome="${outcome}"\\} (\\d+)`).exec(body);
+    return m ? Number(m[1]) : NaN;
+  };
+
+  it('counts offered, declined, requested, cancelled, accepted, completed and expired', async () => {
+    const user = await start('nb');
+    const hub = user.bot.built.handoff!.hub;
+    await user.say(personId('adult-plain'));
+    await user.say(SAY.nb.guessed);
+    await user.say('nei');
+    await user.say(SAY.nb.explicit);
+    await user.say('avbryt');
+    await user.say(SAY.nb.explicit);
+    const [first] = await hub.queue();
+    expect((await hub.accept(first.id, 'Kari')).ok).toBe(true);
+    expect((await hub.end(first.id, 'Kari')).ok).toBe(true);
+    await user.say(SAY.nb.explicit);
+    user.bot.clock.advance(11 * 60_000);
+    expect(await hub.sweep()).toBe(1);
+    const counts = Object.fromEntries(
+      await Promise.all(
+        ['offered', 'declined', 'requested', 'cancelled', 'accepted', 'completed', 'expired', 'failed'].map(
+          async (o) => [o, await count(user, o)] as const,
+        ),
+      ),
+    );
+    expect(counts).toEqual({
+      offered: 1,
+      declined: 1,
+      requested: 3,
+      cancelled: 1,
+      accepted: 1,
+      completed: 1,
+      expired: 1,
+      failed: 0,
+    });
+  });
+
+  it('counts out-of-hours and abandoned', async () => {
+    const closed = await start('en', { now: SATURDAY });
+    await closed.say(SAY.en.explicit);
+    expect(await count(closed, 'out-of-hours')).toBe(1);
+
+    // A wait past the maximum has expired by then: only a live handoff is abandoned.
+    const waited = await start('en');
+    await waited.say(SAY.en.explicit);
+    waited.bot.clock.advance(31 * 60_000);
+    await waited.say('hello');
+    expect(await count(waited, 'abandoned')).toBe(0);
+
+    const user = await start('en');
+    await user.say(SAY.en.explicit);
+    const hub = user.bot.built.handoff!.hub;
+    await hub.accept((await hub.queue())[0].id, 'Kari');
+    user.bot.clock.advance(31 * 60_000);
+    await user.say('hello');
+    expect(await count(user, 'abandoned')).toBe(1);
   });
 });
