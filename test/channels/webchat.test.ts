@@ -4,11 +4,15 @@
  * watermark paging, proactive messages, hostile bodies, the flood limit, resume, and no ID number in
  * anything stored or echoed.
  */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Activity } from 'botbuilder';
 import { buildApp, type App } from '../../src/index';
 import { loadConfig } from '../../src/config';
 import { close, listen } from '../../src/server';
 import { FLOOD_LIMIT, maskDigitRuns } from '../../src/channels/webchat/directLine';
+import { loadVendoredBundle, VendoredBundleError } from '../../src/channels/webchat/page';
 import { personId } from '../transcripts/format';
 import { fakeClock } from '../support/fake-clock';
 import { logCapture } from '../support/harness';
@@ -189,8 +193,14 @@ describe('an order through the Direct Line subset', () => {
     const page = await poll(s);
     expect(page.activities[0]).toMatchObject({ type: 'event', name: 'language', value: 'nn' });
     expect(botTexts(page.activities)).toContain(localeText('nn', 'language.switched'));
-    const bad = await postActivity(s, { type: 'event', name: 'language', value: 'sv', from: { id: 'u' } });
-    expect(bad.status).toBe(400);
+    for (const event of [
+      { type: 'event', name: 'language', value: 'sv', from: { id: 'u' } },
+      { type: 'event', name: 'webchat/join', value: {}, from: { id: 'u' } },
+    ]) {
+      const bad = await postActivity(s, event);
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/language/);
+    }
   });
 
   it('starts in the locale the client asked for', async () => {
@@ -509,6 +519,26 @@ describe('configuration', () => {
     // A second page gets another nonce.
     const again = (await fetch(`${base}/`)).headers.get('content-security-policy');
     expect(again).not.toBe(csp);
+  });
+});
+
+describe('the vendored bundle', () => {
+  it('is refused at start-up when it does not match its lock file', () => {
+    const root = mkdtempSync(join(tmpdir(), 'webchat-vendor-'));
+    try {
+      const dir = join(root, 'vendor', 'botframework-webchat');
+      mkdirSync(dir, { recursive: true });
+      const source = join(__dirname, '..', '..', 'vendor', 'botframework-webchat');
+      const lockName = 'botframework-webchat.lock.json';
+      writeFileSync(join(dir, lockName), readFileSync(join(source, lockName)));
+      const bundle = readFileSync(join(source, 'webchat-minimal.js'));
+      writeFileSync(join(dir, 'webchat-minimal.js'), bundle);
+      expect(loadVendoredBundle(root).body.length).toBe(bundle.length);
+      writeFileSync(join(dir, 'webchat-minimal.js'), Buffer.concat([bundle, Buffer.from(';alert(1)')]));
+      expect(() => loadVendoredBundle(root)).toThrow(VendoredBundleError);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
