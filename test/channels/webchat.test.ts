@@ -535,6 +535,8 @@ describe('the vendored bundle', () => {
       writeFileSync(join(dir, 'webchat-minimal.js'), bundle);
       expect(loadVendoredBundle(root).body.length).toBe(bundle.length);
       writeFileSync(join(dir, 'webchat-minimal.js'), Buffer.concat([bundle, Buffer.from(';alert(1)')]));
+      expect(() => loadVendoredBundle(root)).toThrow(/does not match/);
+      rmSync(join(dir, 'webchat-minimal.js'));
       expect(() => loadVendoredBundle(root)).toThrow(VendoredBundleError);
     } finally {
       rmSync(root, { recursive: true, force: true });
