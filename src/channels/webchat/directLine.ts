@@ -147,7 +147,7 @@ export function registerDirectLine(server: Server, deps: DirectLineDeps): Direct
     },
   });
 
-  /** Wraps a handler: token and request errors become JSON answers, anything else a plain 500. */
+  /** Wraps a handler: token and request errors become their JSON answers, anything else (the store) a 503. */
   const handle =
     (work: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
       try {
