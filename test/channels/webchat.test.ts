@@ -664,3 +664,82 @@ describe('two instances on one Redis', () => {
     expect(keys.join('\n')).not.toContain(gen.conversationId);
   });
 });
+
+describe('human handoff through the web chat', () => {
+  const KARI = 'kari-token-0123456789abcdefghijklmnopq';
+  let hand: App;
+  let handBase: string;
+
+  beforeAll(async () => {
+    hand = await buildApp(
+      loadConfig({
+        LOG_LEVEL: 'silent',
+        PRIVACY_SECRET: 'webchat-handoff-secret-0123456789',
+        AGENT_TOKENS: `Kari:${KARI}`,
+      }),
+      { clock: clock.now },
+    );
+    handBase = `http://127.0.0.1:${await listen(hand.server, 0, '127.0.0.1')}`;
+  });
+  afterAll(async () => {
+    await close(hand.server);
+    await hand.close();
+  });
+
+  async function agentCall(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+    const res = await fetch(`${handBase}/api/agent${path}`, {
+      method,
+      headers: { authorization: `Bearer ${KARI}`, ...(body ? json : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    expect(res.status).toBe(200);
+    return res.json();
+  }
+
+  it("brings the agent's acceptance and messages to the page without a user turn, and the user's words to the agent", async () => {
+    clock.set(NOW);
+    const gen = (await (
+      await fetch(`${handBase}/v3/directline/tokens/generate`, { method: 'POST' })
+    ).json()) as {
+      conversationId: string;
+      token: string;
+      userId: string;
+    };
+    await fetch(`${handBase}/v3/directline/conversations`, { method: 'POST', headers: bearer(gen.token) });
+    const path = `${handBase}/v3/directline/conversations/${gen.conversationId}/activities`;
+    const pollHere = async (watermark: string) =>
+      (await (await fetch(`${path}?watermark=${watermark}`, { headers: bearer(gen.token) })).json()) as Page;
+    const sayHere = async (text: string) => {
+      const res = await fetch(path, {
+        method: 'POST',
+        headers: { ...bearer(gen.token), ...json },
+        body: JSON.stringify({ type: 'message', text, from: { id: gen.userId } }),
+      });
+      expect(res.status).toBe(200);
+    };
+    // Mid-order, as the handoff is offered there (at the menu "a person" gives phone and e-mail).
+    await sayHere('1');
+    const before = await pollHere('');
+    await sayHere('snakke med et menneske');
+    const queued = await pollHere(before.watermark);
+    expect(botTexts(queued.activities)).toContain(localeText('nb', 'handoff.queued').split('{{')[0]);
+
+    const [entry] = (await agentCall('GET', '/queue')) as { id: string; channel: string }[];
+    expect(entry.channel).toBe('webchat');
+    await agentCall('POST', `/handoffs/${entry.id}/accept`);
+    await agentCall('POST', `/handoffs/${entry.id}/messages`, { text: 'Hei! Hva lurer du på?' });
+    const fromAgent = await pollHere(queued.watermark);
+    expect(fromAgent.activities.map((a) => a.text)).toEqual([
+      localeText('nb', 'handoff.accepted').replace('{{name}}', 'Kari'),
+      'Kari: Hei! Hva lurer du på?',
+    ]);
+
+    await sayHere('Brevet har ikke kommet');
+    const messages = (await agentCall('GET', `/handoffs/${entry.id}/messages?after=0`)) as { text: string }[];
+    expect(messages.at(-1)?.text).toBe('Brevet har ikke kommet');
+    await agentCall('POST', `/handoffs/${entry.id}/end`);
+    expect(botTexts((await pollHere(fromAgent.watermark)).activities)).toContain(
+      localeText('nb', 'handoff.ended'),
+    );
+  });
+});
