@@ -34,4 +34,34 @@ export default tseslint.config(
     files: ['scripts/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
+  {
+    // Pages served as is (no build step): plain ES2020 scripts in the browser. The browser globals they
+    // use are named here rather than taken from a package the project does not depend on directly.
+    files: ['public/**/*.js'],
+    languageOptions: {
+      ecmaVersion: 2020,
+      sourceType: 'script',
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'navigator',
+          'location',
+          'sessionStorage',
+          'localStorage',
+          'fetch',
+          'setTimeout',
+          'clearTimeout',
+          'setInterval',
+          'clearInterval',
+          'AbortController',
+          'TextDecoder',
+          'TextDecoderStream',
+          'AudioContext',
+          'URL',
+          'console',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 );

@@ -1,8 +1,10 @@
 import type { TurnContext } from 'botbuilder';
 import { composed, say } from '../src/bot/text';
 import { limitParts, type LimitRefusal } from '../src/limits';
-import { conversationMemory } from '../src/bot/turn';
-import { CODE_POLICY, LETTER_POLICY, SUPPORT } from '../src/rules';
+import { conversationMemory, turnSession } from '../src/bot/turn';
+import { CODE_POLICY, LETTER_POLICY, SUPPORT, handoffAction, type HandoffTrigger } from '../src/rules';
+import { offerHandoff, requestHandoff } from '../src/handoff/desk';
+import { noteFailure } from '../src/handoff/summary';
 
 /**
  * Rule answers that need no personal data, shared by the menu (a question asked at the top level) and
@@ -80,6 +82,25 @@ export async function answerQuestion(context: TurnContext, intent: QuestionInten
 /** Until the human handoff lands: how to reach a person at MinID user support. */
 export async function sayHumanHelp(context: TurnContext): Promise<void> {
   await say(context, 'human.contact', ruleParams());
+}
+
+/**
+ * A person for what just went wrong, as the handoff rules (src/rules/handoff.ts) decide: offered (the
+ * offer goes out at the end of the turn), or, out of hours, when a person is next there with phone and
+ * e-mail. Without a hub, the phone and e-mail as before when `contactWithoutHub` (the default).
+ * `failure` (a fixed tag such as nationalId.too-many-tries) is noted for the agent's summary.
+ */
+export async function helpFromPerson(
+  context: TurnContext,
+  trigger: HandoffTrigger,
+  options: { failure?: string; contactWithoutHub?: boolean } = {},
+): Promise<void> {
+  const session = turnSession(context);
+  if (options.failure && session) noteFailure(session, options.failure);
+  const decided = handoffAction(trigger);
+  if (decided.action === 'queue' && (await requestHandoff(context, decided.reason))) return;
+  if (decided.action === 'offer' && (await offerHandoff(context, decided.reason)) !== 'unavailable') return;
+  if (options.contactWithoutHub !== false) await sayHumanHelp(context);
 }
 
 /** A limit's answer in a flow: what was refused, when to try again, then how to reach a person. */

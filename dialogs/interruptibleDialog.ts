@@ -12,7 +12,8 @@ import { languageSwitchedThisTurn } from '../src/bot/language';
 import { LANGS } from '../src/i18n';
 import { message, relocalizePrompt, say, tr } from '../src/bot/text';
 import { turnUnderstanding } from '../src/bot/turn';
-import { requestHandoff } from '../src/handoff/desk';
+import { offerHandoff, requestHandoff } from '../src/handoff/desk';
+import { handoffAction } from '../src/rules/handoff';
 import type { DialogDeps } from './dialogDeps';
 import { isDestructiveIntent } from '../src/understanding/recognizer';
 import { answerQuestion, isQuestionIntent, ruleParams, sayHumanHelp } from './answers';
@@ -222,8 +223,13 @@ export abstract class InterruptibleDialog extends ComponentDialog {
         await innerDc.repromptDialog();
         return Dialog.EndOfTurn;
       case 'human':
-        if (await requestHandoff(ctx)) return Dialog.EndOfTurn;
-        await sayHumanHelp(ctx);
+        // An explicit ask (command phrase or button) is consent and queues; a guess is offered first.
+        if (handoffAction({ kind: 'asked', explicit: command === true }).action === 'queue') {
+          if (await requestHandoff(ctx, 'asked')) return Dialog.EndOfTurn;
+          await sayHumanHelp(ctx);
+        } else if ((await offerHandoff(ctx, 'asked')) === 'unavailable') {
+          await sayHumanHelp(ctx);
+        }
         await innerDc.repromptDialog();
         return Dialog.EndOfTurn;
       case 'switch-language':

@@ -1,4 +1,5 @@
 import {
+  Dialog,
   WaterfallDialog,
   type DialogContext,
   type DialogTurnResult,
@@ -15,6 +16,8 @@ import { foreignLanguage } from '../src/understanding/foreign';
 import { AGE_DIALOG, AgeDialog, type AgeOptions } from './ageDialog';
 import { rememberFlow } from '../src/bot/memory';
 import { answerQuestion, answeredByMemory, isQuestionIntent, ruleParams, sayHumanHelp } from './answers';
+import { offerHandoff, requestHandoff } from '../src/handoff/desk';
+import { handoffAction, nextFallbackCount } from '../src/rules/handoff';
 import { APP_GUIDE_DIALOG, AppGuideDialog } from './appGuideDialog';
 import type { DialogDeps } from './dialogDeps';
 import { InterruptibleDialog } from './interruptibleDialog';
@@ -54,6 +57,8 @@ type FallbackKind = 'topics' | 'human' | 'language';
 /** The buttons a fallback offered, as intents, so a tapped one is routed to what it stands for. */
 interface MenuValues {
   offered?: string[];
+  /** Queued for a person from the menu: the first message after the person gives it back is read as at the menu. */
+  handedOff?: boolean;
 }
 
 /** How many likely topics a fallback offers (with the way to a person after them). */
@@ -159,6 +164,13 @@ export class MainDialog extends InterruptibleDialog {
   ): Promise<DialogTurnResult> {
     const menu = MENU.map((item) => ({ key: `menu.items.${item}` }));
     const retry: Array<[string]> = [['menu.retry']];
+    if (kind === 'human' && (await offerHandoff(step.context, 'not-understood')) !== 'unavailable') {
+      // A person is offered (or, out of hours, the next opening with phone and e-mail has been said).
+      return step.prompt(
+        MENU_PROMPT,
+        promptOptions(step.context, { prompt: [['fallback.intro']], retry, choices: menu }),
+      );
+    }
     if (kind !== 'topics') {
       const key = kind === 'language' ? 'fallback.otherLanguage' : 'fallback.human';
       return step.prompt(
@@ -220,11 +232,12 @@ export class MainDialog extends InterruptibleDialog {
     const memory = conversationMemory(step.context);
     if (route === undefined) {
       // Not understood: never a guess. Two fallbacks in a row offer a person.
-      memory.fallbacks = (memory.fallbacks ?? 0) + 1;
-      const kind: FallbackKind = foreign ? 'language' : memory.fallbacks >= 2 ? 'human' : 'topics';
+      memory.fallbacks = nextFallbackCount(memory.fallbacks, false);
+      const offer = handoffAction({ kind: 'fallbacks', inARow: memory.fallbacks }).action !== 'none';
+      const kind: FallbackKind = foreign ? 'language' : offer ? 'human' : 'topics';
       return step.replaceDialog(WATERFALL, { fallback: kind } satisfies MainOptions);
     }
-    memory.fallbacks = 0;
+    memory.fallbacks = nextFallbackCount(memory.fallbacks, true);
     switch (route) {
       case 'order':
         // Typed text may already hold the number ("14838510036" at the menu); a tapped button never does.
@@ -247,9 +260,20 @@ export class MainDialog extends InterruptibleDialog {
         const years = (step.context.activity.text ?? '').match(/(?<!\d)(?:19|20)\d{2}(?!\d)/g) ?? [];
         return step.beginDialog(AGE_DIALOG, { text: years.join(' ') } satisfies AgeOptions);
       }
-      case 'human':
+      case 'human': {
+        // The menu button or a command phrase is consent and queues; a guessed ask is offered first.
+        const explicit = exactChoice || turnUnderstanding(step.context).command === true;
+        if (handoffAction({ kind: 'asked', explicit }).action === 'queue') {
+          if (await requestHandoff(step.context, 'asked')) {
+            (step.values as MenuValues).handedOff = true;
+            return Dialog.EndOfTurn;
+          }
+        } else if ((await offerHandoff(step.context, 'asked')) !== 'unavailable') {
+          return step.next();
+        }
         await sayHumanHelp(step.context);
         return step.next();
+      }
       case 'answer':
         if (isQuestionIntent(intent)) await answerQuestion(step.context, intent);
         return step.next();
@@ -271,6 +295,10 @@ export class MainDialog extends InterruptibleDialog {
   }
 
   private async loopStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if ((step.values as MenuValues).handedOff) {
+      // Back from a person: this message is read as at the menu, not swallowed.
+      return step.replaceDialog(WATERFALL, { useTurnText: true } satisfies MainOptions);
+    }
     return step.replaceDialog(WATERFALL, { again: true } satisfies MainOptions);
   }
 }

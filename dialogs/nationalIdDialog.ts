@@ -8,8 +8,10 @@ import {
 import { message, promptOptions, say } from '../src/bot/text';
 import { INPUT_POLICY, ageRuleFromBirthYear, lastTwoDigits, localDate, parseNationalId } from '../src/rules';
 import { hasNationalIdCandidate, numberText } from '../src/understanding/entities';
-import { ruleParams, sayHumanHelp } from './answers';
+import { helpFromPerson, ruleParams } from './answers';
 import { rememberAge } from '../src/bot/memory';
+import { turnSession } from '../src/bot/turn';
+import { noteFailure } from '../src/handoff/summary';
 import type { DialogDeps } from './dialogDeps';
 import { InterruptibleDialog } from './interruptibleDialog';
 
@@ -63,6 +65,9 @@ export class NationalIdDialog extends InterruptibleDialog {
   private async validateNationalId(pc: PromptValidatorContext<string>): Promise<boolean> {
     const input = numberText(pc.recognized.value ?? '');
     const parsed = this.parse(input);
+    // Each refused number is noted by its reason (never the number) for an agent's summary.
+    const session = turnSession(pc.context);
+    if (!parsed.ok && session) noteFailure(session, `idNumber.${parsed.reason}`);
     if (parsed.ok || pc.attemptCount >= INPUT_POLICY.maxTries) return true;
     const digits = (input.match(/\d/g) ?? []).length;
     pc.options.retryPrompt = message(pc.context, `nationalId.invalid.${parsed.reason}`, { count: digits });
@@ -74,7 +79,7 @@ export class NationalIdDialog extends InterruptibleDialog {
     if (!parsed.ok) {
       this.deps.metrics?.funnel(step.context, 'id-too-many-tries');
       await say(step.context, 'nationalId.tooManyTries');
-      await sayHumanHelp(step.context);
+      await helpFromPerson(step.context, { kind: 'failed-tries', tries: INPUT_POLICY.maxTries });
       return step.endDialog({ ok: false, reason: 'too-many-tries' } satisfies NationalIdResult);
     }
     this.deps.metrics?.funnel(step.context, 'id-accepted');

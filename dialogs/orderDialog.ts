@@ -2,7 +2,9 @@ import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } fro
 import { composed, promptOptions, say } from '../src/bot/text';
 import { decideOrder, letterStatus, localDate, type OrderDecision } from '../src/rules';
 import { rememberOrder } from '../src/bot/memory';
-import { ruleParams, sayHumanHelp, sayLimit } from './answers';
+import { turnSession } from '../src/bot/turn';
+import { noteOutcome } from '../src/handoff/summary';
+import { helpFromPerson, ruleParams, sayHumanHelp, sayLimit } from './answers';
 import { APP_GUIDE_DIALOG, AppGuideDialog } from './appGuideDialog';
 import type { DialogDeps } from './dialogDeps';
 import { InterruptibleDialog } from './interruptibleDialog';
@@ -104,6 +106,8 @@ export class OrderDialog extends InterruptibleDialog {
     }
     this.deps.metrics?.funnel(step.context, decision.outcome === 'can-order' ? 'ordered' : decision.outcome);
     rememberOrder(step.context, decision, localDate(now));
+    const session = turnSession(step.context);
+    if (session) noteOutcome(session, decision.outcome, nationalId);
     await this.tellOutcome(step, decision);
     if (decision.outcome !== 'can-order') return step.endDialog();
     return step.prompt(
@@ -145,11 +149,13 @@ export class OrderDialog extends InterruptibleDialog {
           validUntil: decision.validUntil,
           newOrderFrom: decision.newOrderFrom,
         });
+        // A new letter within the 60 days is support's call: a person is offered (nothing more without a hub).
+        await helpFromPerson(ctx, { kind: 'outcome', outcome: 'active-order' }, { contactWithoutHub: false });
         return;
       }
       case 'no-address':
         await say(ctx, 'outcome.no-address', params);
-        await sayHumanHelp(ctx);
+        await helpFromPerson(ctx, { kind: 'outcome', outcome: 'no-address' });
         return;
     }
   }

@@ -7,13 +7,14 @@ import {
 } from 'botbuilder-dialogs';
 import type { TurnContext } from 'botbuilder';
 import { composed, message, promptOptions, say, tr, type TextParams } from '../src/bot/text';
-import { turnClient } from '../src/bot/turn';
+import { turnClient, turnSession } from '../src/bot/turn';
+import { noteFailure } from '../src/handoff/summary';
 import { retryPart, type CodeRequester, type LimitRefusal } from '../src/limits';
 import { CODE_POLICY, INPUT_POLICY } from '../src/rules';
 import type { CodeChallenge } from '../src/verification/codes';
 import { maskPhone, parseMobileNumber } from '../src/verification/phone';
 import { codeText, hasPhoneCandidate, numberText, saysNoCode } from '../src/understanding/entities';
-import { answerQuestion, ruleParams, sayHumanHelp, sayLimit } from './answers';
+import { answerQuestion, helpFromPerson, ruleParams, sayLimit } from './answers';
 import type { DialogDeps } from './dialogDeps';
 import { InterruptibleDialog } from './interruptibleDialog';
 
@@ -88,6 +89,9 @@ export class PhoneVerificationDialog extends InterruptibleDialog {
 
   private async validatePhone(pc: PromptValidatorContext<string>): Promise<boolean> {
     const parsed = parseMobileNumber(numberText(pc.recognized.value ?? ''));
+    // Each refused number is noted by its reason (never the number) for an agent's summary.
+    const session = turnSession(pc.context);
+    if (!parsed.ok && session) noteFailure(session, `mobile.${parsed.reason}`);
     if (parsed.ok || pc.attemptCount >= INPUT_POLICY.maxTries) return true;
     pc.options.retryPrompt = message(pc.context, `phone.invalid.${parsed.reason}`);
     return false;
@@ -100,7 +104,7 @@ export class PhoneVerificationDialog extends InterruptibleDialog {
     if (!parsed.ok) {
       this.deps.metrics?.funnel(step.context, 'too-many-tries');
       await say(step.context, 'phone.tooManyTries');
-      await sayHumanHelp(step.context);
+      await helpFromPerson(step.context, { kind: 'failed-tries', tries: INPUT_POLICY.maxTries });
       return step.endDialog({ verified: false, reason: 'too-many-tries' } satisfies PhoneVerificationResult);
     }
     const nationalIdRef = step.options?.nationalIdRef;
@@ -159,6 +163,12 @@ export class PhoneVerificationDialog extends InterruptibleDialog {
     if (saysNoCode(typed)) {
       // "jeg har ikke fått koden": the no-SMS help (send again, support), and the same code stays valid.
       await answerQuestion(step.context, 'no-sms');
+      // After a resend has not arrived either, a person is offered (the no-SMS answer already names support).
+      await helpFromPerson(
+        step.context,
+        { kind: 'no-sms', resends: step.options.challenge.resends, resendsLeft: true },
+        { failure: 'verification.no-sms', contactWithoutHub: false },
+      );
       return step.replaceDialog(CODE_LOOP, {
         to,
         challenge: step.options.challenge,
@@ -226,7 +236,11 @@ export class PhoneVerificationDialog extends InterruptibleDialog {
     }
     this.deps.metrics?.funnel(step.context, 'resend-limit');
     await say(step.context, 'code.resendLimit', ruleParams());
-    await sayHumanHelp(step.context);
+    await helpFromPerson(
+      step.context,
+      { kind: 'no-sms', resends: challenge.resends, resendsLeft: false },
+      { failure: 'verification.resend-limit' },
+    );
     return step.endDialog({ verified: false, reason: 'resend-limit' } satisfies PhoneVerificationResult);
   }
 
@@ -243,7 +257,11 @@ export class PhoneVerificationDialog extends InterruptibleDialog {
         lock ? [['code.lockedUntil', tries], retryPart(lock)] : [['code.locked', tries]],
       ),
     );
-    await sayHumanHelp(step.context);
+    await helpFromPerson(
+      step.context,
+      { kind: 'failed-tries', tries: CODE_POLICY.maxWrongTries },
+      { failure: 'verification.locked' },
+    );
     return step.endDialog({ verified: false, reason: 'locked' } satisfies PhoneVerificationResult);
   }
 }

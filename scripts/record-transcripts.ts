@@ -33,7 +33,9 @@ export function serializeTranscript(t: Transcript): string {
 async function record(scenario: ResolvedScenario): Promise<{ transcript?: Transcript; problems: string[] }> {
   const problems: string[] = [];
   for (const turn of scenario.turns) {
-    const problem = clearDigitsProblem(turn.user);
+    const problem =
+      clearDigitsProblem(turn.user) ??
+      (turn.agent?.action === 'message' ? clearDigitsProblem(turn.agent.text) : undefined);
     if (problem) problems.push(problem);
   }
   if (problems.length) return { problems };
@@ -64,6 +66,7 @@ async function record(scenario: ResolvedScenario): Promise<{ transcript?: Transc
     locale: scenario.locale,
     channelId: scenario.channelId,
     now: scenario.now,
+    ...(scenario.env ? { env: scenario.env } : {}),
     turns: run.turns,
     expect: scenario.expect,
   };

@@ -130,6 +130,12 @@ export const configSchema = z.object({
   HANDOFF_MAX_WAIT_MINUTES: int(10, 1, 240).describe(
     'How long a user waits in the handoff queue before being given the phone and e-mail instead.',
   ),
+  HANDOFF_HUB: z
+    .enum(['builtin', 'protocol'])
+    .default('builtin')
+    .describe(
+      'Who takes over a chat: builtin (own queue and agent API, needs AGENT_TOKENS) or protocol (handoff.initiate to a contact centre).',
+    ),
   AGENT_TOKENS: z
     .string()
     .default('')
@@ -137,6 +143,44 @@ export const configSchema = z.object({
       error: 'must be "Name:token,Name:token" with unique names and tokens of at least 32 characters',
     })
     .describe('Support agents as Name:token pairs (token >= 32 chars); empty = no agent API and no handoff.'),
+  SMS_GATEWAY: z
+    .enum(['sandbox', 'twilio'])
+    .default('sandbox')
+    .describe('Where one-time codes and SMS replies go: sandbox (the outbox) or twilio (really sent).'),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .default('')
+    .refine((v) => v === '' || /^AC[0-9a-fA-F]{32}$/.test(v), {
+      error: 'must be empty or AC + 32 hex digits',
+    })
+    .describe('Twilio account SID (SMS_GATEWAY=twilio).'),
+  TWILIO_AUTH_TOKEN: z
+    .string()
+    .default('')
+    .describe('Twilio auth token: signs the SMS webhook and authenticates sends; set = POST /api/sms is on.'),
+  TWILIO_FROM: z
+    .string()
+    .default('')
+    .refine((v) => v === '' || /^\+[1-9]\d{1,14}$|^[A-Za-z0-9 ]{1,11}$/.test(v), {
+      error: 'must be an E.164 number or an alphanumeric sender id of at most 11 characters',
+    })
+    .describe('Sender of SMS sent through Twilio: an E.164 number or an alphanumeric sender id.'),
+  TWILIO_API_BASE: z
+    .string()
+    .default('https://api.twilio.com')
+    .refine((v) => /^https?:\/\/[^\s/]+\/?$/.test(v), {
+      error: 'must be a scheme and host, e.g. https://api.twilio.com',
+    })
+    .describe("Base URL of Twilio's REST API (a loopback stub in tests)."),
+  PUBLIC_BASE_URL: z
+    .string()
+    .default('')
+    .refine((v) => v === '' || /^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(v), {
+      error: 'must be empty or an http(s) URL',
+    })
+    .describe(
+      'Public URL of this bot as Twilio calls it (e.g. https://bot.example.no); the webhook signature covers it.',
+    ),
   WEBCHAT: bool(true).describe('Serve the web chat page at / and its Direct Line subset at /v3/directline.'),
   WEBCHAT_TOKEN_MINUTES: int(30, 20, 24 * 60).describe(
     'Lifetime of a web chat Direct Line token; the page refreshes it (Web Chat itself every 15 minutes).',
@@ -194,6 +238,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Storage keys are HMACs under this secret: a random one per process would lose state on restart
     // and keep instances from sharing it.
     issues.push('PRIVACY_SECRET: required with STORAGE=redis (every instance must use the same one)');
+  }
+  if (raw.SMS_GATEWAY === 'twilio') {
+    for (const key of ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'] as const) {
+      if (!raw[key]) issues.push(`${key}: required with SMS_GATEWAY=twilio`);
+    }
+  }
+  if (raw.TWILIO_AUTH_TOKEN && !raw.PUBLIC_BASE_URL) {
+    // The webhook signature covers the URL Twilio called; behind a proxy only the operator knows it.
+    issues.push('PUBLIC_BASE_URL: required when TWILIO_AUTH_TOKEN turns on the SMS webhook');
   }
   if (issues.length) throw new ConfigError(issues);
   return {

@@ -11,6 +11,9 @@ import { createI18n, topicButtonTitles } from './i18n';
 import { SandboxMinIdService } from './minid/sandbox';
 import { SandboxSmsGateway } from './sms/sandbox';
 import { TimedSmsGateway } from './sms/timed';
+import type { SmsGateway } from './sms/gateway';
+import { TwilioSmsGateway } from './sms/twilio';
+import { SmsWebhook } from './channels/sms/webhook';
 import { TimedMinIdService } from './minid/timed';
 import { callWithPolicy, type OutgoingPolicy } from './http/outgoing';
 import { createConnectorHttpClient } from './http/connectorClient';
@@ -40,8 +43,11 @@ import { EtagConversationState } from './storage/conversationState';
 import { parseAgentTokens, type AgentAccount } from './handoff/agents';
 import { BuiltinHub, type Deliver } from './handoff/builtinHub';
 import { HandoffDesk } from './handoff/desk';
+import { ProtocolHub } from './handoff/protocolHub';
+import { ConversationTranscripts } from './handoff/transcript';
 import { proactiveDelivery } from './handoff/delivery';
 import { parseWeeklyHours, supportAvailability, type Availability } from './handoff/hours';
+import { HubPoller } from './handoff/agentEvents';
 
 /** What tests may swap; everything else is built from config. */
 export interface AppOverrides {
@@ -87,6 +93,8 @@ export interface Bot {
   logger: Logger;
   minid: SandboxMinIdService;
   sms: SandboxSmsGateway;
+  /** The gateway codes and SMS replies outside a webhook answer go through (SMS_GATEWAY). */
+  smsGateway: SmsGateway;
   clock: Clock;
   privacySecret: string;
   /** The store every instance shares (turn locks, the sandbox register's orders, the SMS outbox). */
@@ -120,9 +128,17 @@ export interface Handoff {
  */
 function buildHandoff(
   config: Config,
-  deps: { shared: SharedStore; clock: Clock; logger: Logger; privacySecret: string; i18n: Bot['i18n'] },
+  deps: {
+    shared: SharedStore;
+    clock: Clock;
+    logger: Logger;
+    privacySecret: string;
+    i18n: Bot['i18n'];
+    metrics: Metrics;
+  },
   conversationState: ConversationState,
-): { handoff: Handoff; desk: HandoffDesk } | undefined {
+): { handoff?: Handoff; desk: HandoffDesk; transcripts?: ConversationTranscripts } | undefined {
+  if (config.HANDOFF_HUB === 'protocol') return buildProtocolHandoff(config, deps, conversationState);
   if (!config.AGENT_TOKENS) return undefined;
   let deliver: Deliver = async () => {
     throw new Error('handoff delivery is not connected to a channel adapter');
@@ -144,6 +160,7 @@ function buildHandoff(
     conversationState,
     privacySecret: deps.privacySecret,
     logger: deps.logger,
+    metrics: deps.metrics,
   });
   const connect = (d: Deliver) => {
     deliver = d;
@@ -156,6 +173,42 @@ function buildHandoff(
     handoff: { hub, agents: parseAgentTokens(config.AGENT_TOKENS), connect, availability },
     desk,
   };
+}
+
+/**
+ * HANDOFF_HUB=protocol: a contact-centre platform takes over through Bot Framework's handoff protocol, so
+ * no agent API (and no AGENT_TOKENS) is needed; the bot keeps a redacted transcript for handoff.initiate.
+ */
+function buildProtocolHandoff(
+  config: Config,
+  deps: { shared: SharedStore; clock: Clock; logger: Logger; privacySecret: string; metrics: Metrics },
+  conversationState: ConversationState,
+): { desk: HandoffDesk; transcripts: ConversationTranscripts } {
+  const ttlMs = config.IDLE_TIMEOUT_MINUTES * 60_000;
+  const transcripts = new ConversationTranscripts({
+    store: deps.shared,
+    secret: deps.privacySecret,
+    ttlMs,
+    clock: deps.clock,
+  });
+  const hub = new ProtocolHub({
+    store: deps.shared,
+    transcripts,
+    logger: deps.logger,
+    clock: deps.clock,
+    ttlMs,
+  });
+  const desk = new HandoffDesk({
+    hub,
+    protocol: hub,
+    hours: parseWeeklyHours(config.SUPPORT_HOURS),
+    clock: deps.clock,
+    conversationState,
+    privacySecret: deps.privacySecret,
+    logger: deps.logger,
+    metrics: deps.metrics,
+  });
+  return { desk, transcripts };
 }
 
 /** The stores STORAGE selects; in Redis mode both share one connection. */
@@ -223,6 +276,7 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
   const shared = overrides.shared ?? stores.shared;
   const minid = SandboxMinIdService.fromBundledPopulation({ store: shared, secret: privacySecret });
   const sms = new SandboxSmsGateway({ now: clock, store: shared, secret: privacySecret });
+  const smsGateway = buildSmsGateway(config, sms);
   const codes = new OneTimeCodes({ now: clock, secret: privacySecret });
   const outgoing: OutgoingPolicy = {
     timeoutMs: config.OUTGOING_TIMEOUT_MS,
@@ -244,13 +298,17 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
   });
 
   const conversationState = new EtagConversationState(stores.storage);
-  const handoff = buildHandoff(config, { shared, clock, logger, privacySecret, i18n }, conversationState);
+  const handoff = buildHandoff(
+    config,
+    { shared, clock, logger, privacySecret, i18n, metrics },
+    conversationState,
+  );
   const mainDialog = new MainDialog(
     {
       clock,
       // Local in the sandbox, but a real backend plugs in behind the same deadline.
       minid: new TimedMinIdService(minid, outgoing),
-      sms: recordingSmsGateway(new TimedSmsGateway(sms, outgoing)),
+      sms: recordingSmsGateway(new TimedSmsGateway(smsGateway, outgoing)),
       codes,
       limits,
       logger,
@@ -280,6 +338,7 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
     metrics,
     onTurnError,
     handoff: handoff?.desk,
+    transcripts: handoff?.transcripts,
     serializer: new TurnSerializer({
       lock: new TurnLock(shared),
       lockTtlMs: config.TURN_LOCK_TTL_MS,
@@ -294,6 +353,7 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
     logger,
     minid,
     sms,
+    smsGateway,
     clock,
     privacySecret,
     shared,
@@ -303,10 +363,26 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
     outgoing,
     handoff: handoff?.handoff,
     close: async () => {
-      handoff?.handoff.hub.close();
+      handoff?.handoff?.hub.close();
       await stores.close();
     },
   };
+}
+
+/**
+ * The SMS gateway SMS_GATEWAY selects: the sandbox outbox (the default, also with the webhook on) or
+ * Twilio's Messages API.
+ */
+export function buildSmsGateway(config: Config, sandbox: SandboxSmsGateway): SmsGateway {
+  if (config.SMS_GATEWAY !== 'twilio') return sandbox;
+  return new TwilioSmsGateway({
+    accountSid: config.TWILIO_ACCOUNT_SID,
+    authToken: config.TWILIO_AUTH_TOKEN,
+    from: config.TWILIO_FROM,
+    apiBase: config.TWILIO_API_BASE,
+    // One attempt may take at most half the call's budget, so the one retry on a 5xx still fits in it.
+    timeoutMs: Math.max(100, Math.floor(config.OUTGOING_TIMEOUT_MS / 2)),
+  });
 }
 
 /** The turn error handler for any adapter (the CloudAdapter here, a TestAdapter in tests). */
@@ -344,6 +420,20 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     botAppId: config.MicrosoftAppId,
     logic: (context) => built.bot.run(context),
   });
+  // The Twilio webhook, when its token is set (config requires PUBLIC_BASE_URL with it).
+  const smsWebhook = config.TWILIO_AUTH_TOKEN
+    ? new SmsWebhook({
+        channels,
+        gateway: new TimedSmsGateway(built.smsGateway, built.outgoing),
+        store: built.shared,
+        secret: built.privacySecret,
+        authToken: config.TWILIO_AUTH_TOKEN,
+        publicBaseUrl: config.PUBLIC_BASE_URL.replace(/\/+$/, ''),
+        ttlMs: config.IDLE_TIMEOUT_MINUTES * 60_000,
+        logger: built.logger,
+        clientRef: (phone) => built.limits.ref('client', `sms:${phone}`),
+      })
+    : undefined;
   const lifecycle = new ServerLifecycle();
   built.handoff?.connect(
     proactiveDelivery({
@@ -353,6 +443,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       conversationState: built.conversationState,
     }),
   );
+  // One poller per process feeds every open event stream of the agent console.
+  const poller = built.handoff && new HubPoller({ hub: built.handoff.hub, logger: built.logger });
   const server = createServer({
     lifecycle,
     adapter,
@@ -361,13 +453,17 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     isReady: () => isReady(built),
     channels,
     sandboxSms: config.SANDBOX_ENDPOINTS ? built.sms : undefined,
+    smsWebhook,
     identifyClient: clientIdentifier(config, built.limits),
     metrics: config.METRICS_TOKEN ? { metrics: built.metrics, token: config.METRICS_TOKEN } : undefined,
-    agents: built.handoff && {
-      hub: built.handoff.hub,
-      agents: built.handoff.agents,
-      availability: built.handoff.availability,
-    },
+    agents: built.handoff &&
+      poller && {
+        hub: built.handoff.hub,
+        agents: built.handoff.agents,
+        availability: built.handoff.availability,
+        poller,
+        clock: built.clock,
+      },
   });
   const webchat = config.WEBCHAT
     ? registerWebChat(server, {
@@ -394,7 +490,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     handoff: built.handoff,
     channels,
     webchat,
-    close: built.close,
+    close: async () => {
+      poller?.close();
+      await built.close();
+    },
   };
 }
 

@@ -41,15 +41,22 @@ export const FUNNEL_EVENTS = [
 ] as const;
 export type FunnelEvent = (typeof FUNNEL_EVENTS)[number];
 
-/** How a handoff to a person ended (the handoff issue records these). */
+/**
+ * What happened to a handoff to a person: offered / declined (the bot asked), requested (queued or
+ * initiated), out-of-hours (asked while support is closed), accepted, completed (the person gave it
+ * back), cancelled (the user stopped waiting), expired (nobody accepted in time), abandoned (the user
+ * went quiet past the idle timeout), failed (the contact centre could not take it).
+ */
 export const HANDOFF_OUTCOMES = [
+  'offered',
+  'declined',
   'requested',
-  'queued',
-  'connected',
-  'no-agent',
-  'closed-hours',
+  'out-of-hours',
+  'accepted',
+  'completed',
   'cancelled',
-  'ended',
+  'expired',
+  'abandoned',
   'failed',
 ] as const;
 export type HandoffOutcome = (typeof HANDOFF_OUTCOMES)[number];

@@ -8,6 +8,7 @@ import { ACTIVITY_BODY_LIMITS, BadRequestBodyError, parseActivity, readJsonBody 
 import { setTurnClient } from './bot/turn';
 import { registerAgentRoutes, type AgentApiDeps } from './handoff/agentApi';
 import type { InternalChannels } from './channels/internal';
+import type { SmsWebhook } from './channels/sms/webhook';
 
 export interface ServerDeps {
   adapter: CloudAdapter;
@@ -33,6 +34,8 @@ export interface ServerDeps {
    * serviceUrls or conversation ids, so they can be neither driven nor read from outside.
    */
   channels?: Pick<InternalChannels, 'claims'>;
+  /** POST /api/sms, the Twilio webhook; given only when TWILIO_AUTH_TOKEN is set. */
+  smsWebhook?: Pick<SmsWebhook, 'register'>;
   /** The agent API of the builtin handoff hub; given only when AGENT_TOKENS names at least one agent. */
   agents?: Omit<AgentApiDeps, 'logger'>;
 }
@@ -139,7 +142,10 @@ export function createServer(deps: ServerDeps): Server {
       res.end(body);
     });
   }
-  if (deps.agents) registerAgentRoutes(server, { ...deps.agents, logger: deps.logger });
+  deps.smsWebhook?.register(server);
+  if (deps.agents) {
+    registerAgentRoutes(server, { ...deps.agents, logger: deps.logger, lifecycle: deps.lifecycle });
+  }
 
   server.on('restifyError', (req: Request, _res: Response, err: Error, callback: () => void) => {
     deps.logger.warn({ err, path: req.path() }, 'http error');

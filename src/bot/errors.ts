@@ -8,25 +8,31 @@ import { SUPPORT } from '../rules';
 import { StateConflictError } from '../storage/errors';
 import { StoreUnavailableError } from '../storage/shared';
 import { OutgoingCallError } from '../http/outgoing';
+import { SmsSendError } from '../sms/twilio';
 import { channelLocale } from './language';
-import { renderMessage } from './render';
+import { isSmsChannel, renderMessage } from './render';
 import { DIALOG_STATE_PROPERTY } from './session';
 import { turnLangIfSet } from './turn';
 
 /** How the handler treats a failed turn; one kind per failure that needs a different answer. */
-export type TurnErrorKind = 'conflict' | 'store-unavailable' | 'channel-unreachable' | 'other';
+export type TurnErrorKind = 'conflict' | 'store-unavailable' | 'channel-unreachable' | 'sms-failed' | 'other';
 
 /** Sorts a turn error into the kinds the handler tells apart. */
 export function turnErrorKind(error: unknown): TurnErrorKind {
   if (error instanceof StateConflictError) return 'conflict';
   if (error instanceof StoreUnavailableError) return 'store-unavailable';
   if (error instanceof OutgoingCallError && error.target === 'channel') return 'channel-unreachable';
+  // The SMS gateway refused or timed out (a code could not be sent): the user is told so, not "a bug".
+  if (error instanceof SmsSendError || (error instanceof OutgoingCallError && error.target === 'sms')) {
+    return 'sms-failed';
+  }
   return 'other';
 }
 
 const ANSWER: Record<Exclude<TurnErrorKind, 'channel-unreachable'>, string> = {
   conflict: 'errors.conflict',
   'store-unavailable': 'errors.storeUnavailable',
+  'sms-failed': 'sms.sendFailed',
   other: 'errors.apology',
 };
 
@@ -82,7 +88,13 @@ export function createTurnErrorHandler(deps: {
       if (kind !== 'channel-unreachable') {
         const t = deps.i18n.getFixedT(languageOf(context));
         await context.sendActivity(
-          renderMessage(context.activity.channelId, t(ANSWER[kind], { phone: SUPPORT.phone })),
+          renderMessage(
+            context.activity.channelId,
+            t(ANSWER[kind], {
+              phone: SUPPORT.phone,
+              ...(isSmsChannel(context.activity.channelId) ? { context: 'sms' } : {}),
+            }),
+          ),
         );
       }
       if (kind === 'conflict' || kind === 'store-unavailable') return;

@@ -1,6 +1,7 @@
 import {
   ActivityHandler,
   ActivityTypes,
+  HandoffEventNames,
   type BotState,
   type StatePropertyAccessor,
   type TurnContext,
@@ -20,7 +21,9 @@ import type { LanguageResolver } from './language';
 import { composed, say } from './text';
 import type { TurnSerializer } from './turnSerializer';
 import { markTurnErrorHandled } from './errors';
+import { shapeReplies } from './render';
 import { setTurnHandoff, type HandoffDesk } from '../handoff/desk';
+import type { ConversationTranscripts } from '../handoff/transcript';
 
 export interface MinIdBotDeps {
   conversationState: BotState;
@@ -46,6 +49,8 @@ export interface MinIdBotDeps {
   metrics?: Pick<Metrics, 'turn'>;
   /** The human handoff, when a hub is configured (AGENT_TOKENS); without it "a person" means phone and e-mail. */
   handoff?: HandoffDesk;
+  /** The last messages, redacted, for the protocol hub's handoff.initiate (HANDOFF_HUB=protocol). */
+  transcripts?: ConversationTranscripts;
 }
 
 /**
@@ -82,8 +87,23 @@ export class MinIdBot extends ActivityHandler {
       // While a person has the conversation, messages go to them and the dialog stack stays untouched.
       const relayed =
         session.handoff && this.deps.handoff ? await this.deps.handoff.relay(context, session) : 'none';
-      if (relayed === 'reprompt') await (await this.dialogs.createContext(context)).repromptDialog();
-      if (relayed === 'none') await this.runDialogs(context);
+      // A person offered last turn: yes queues, no goes on; anything else is for the dialogs.
+      const answered =
+        relayed === 'none' && session.offer && this.deps.handoff
+          ? await this.deps.handoff.answerOffer(context, session)
+          : relayed;
+      if (answered === 'reprompt') await (await this.dialogs.createContext(context)).repromptDialog();
+      if (answered === 'none') await this.runDialogs(context);
+      await this.deps.handoff?.sendOffer(context);
+      await next();
+    });
+
+    // The handoff protocol has no ActivityHandler hook: its status events are routed by name.
+    this.onEvent(async (context, next) => {
+      if (context.activity.name === HandoffEventNames.HandoffStatus && this.deps.handoff) {
+        const outcome = await this.deps.handoff.status(context);
+        if (outcome === 'reprompt') await (await this.dialogs.createContext(context)).repromptDialog();
+      }
       await next();
     });
   }
@@ -94,8 +114,13 @@ export class MinIdBot extends ActivityHandler {
    */
   async run(context: TurnContext): Promise<void> {
     const a = context.activity;
+    // Replies are shaped for the channel in this one place (Teams cards, SMS merged plain GSM-7 texts).
+    const shaping = shapeReplies(context);
     // A flood is refused before it queues for the turn lock or touches state.
-    if (a.type === ActivityTypes.Message && !(await this.withinMessageLimit(context))) return;
+    if (a.type === ActivityTypes.Message && !(await this.withinMessageLimit(context))) {
+      await shaping.flush();
+      return;
+    }
     const key = `turn:${pseudonymize(`${a.channelId ?? ''}|${a.conversation?.id ?? ''}`, this.deps.privacySecret)}`;
     const started = process.hrtime.bigint();
     try {
@@ -105,6 +130,10 @@ export class MinIdBot extends ActivityHandler {
         () => this.busy(context),
       );
     } finally {
+      // What an SMS turn held back goes out now, also after a failed turn (its apology is among it).
+      await shaping
+        .flush()
+        .catch((err: unknown) => this.deps.logger.warn({ err }, 'held-back SMS replies could not be sent'));
       this.deps.metrics?.turn(context, Number(process.hrtime.bigint() - started) / 1e9);
     }
   }
@@ -195,6 +224,7 @@ export class MinIdBot extends ActivityHandler {
     const t = this.deps.i18n.getFixedT(lang);
     setTurnLanguage(context, lang, t);
     if (this.deps.handoff) setTurnHandoff(context, this.deps.handoff);
+    await this.deps.transcripts?.record(context);
     // Prompts pick their vocabulary (ja/nei, yes/no) from the activity's locale: make it the conversation's.
     context.activity.locale = langToLocale(lang);
     const text = context.activity.type === ActivityTypes.Message ? (context.activity.text ?? '').trim() : '';

@@ -39,6 +39,11 @@ export interface SessionState {
   notes?: HandoffNotes;
   /** Set while the conversation is handed off to a person: the pseudonymous handoff id. */
   handoff?: { id: string };
+  /**
+   * A person offered and not yet answered (yes queues, no goes on): why it was offered. Dropped by any
+   * other message, kept across a language switch.
+   */
+  offer?: { reason: 'asked' | 'failed-tries' | 'rule' | 'not-understood' };
 }
 
 /** Failure tags with counts, the order outcome and at most two digits of the number. */

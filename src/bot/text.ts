@@ -1,6 +1,6 @@
 import type { Activity, TurnContext } from 'botbuilder';
 import type { Choice, PromptOptions } from 'botbuilder-dialogs';
-import { choiceStyle, renderMessage, type RenderChoice } from './render';
+import { choiceStyle, isSmsChannel, renderMessage, type RenderChoice } from './render';
 import { turnT } from './turn';
 
 /**
@@ -9,8 +9,13 @@ import { turnT } from './turn';
  */
 export type TextParams = Record<string, string | number | boolean | undefined>;
 
+/**
+ * The text for `key` in the turn's language. On SMS a shorter `<key>_sms` wording is taken where the
+ * locale has one (i18next context), since a message there must fit two segments.
+ */
 export function tr(context: TurnContext, key: string | string[], params?: TextParams): string {
-  return turnT(context)(key, params ?? {});
+  const sms = isSmsChannel(context.activity.channelId);
+  return turnT(context)(key, sms ? { ...params, context: 'sms' } : (params ?? {}));
 }
 
 export function message(

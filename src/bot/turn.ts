@@ -76,6 +76,11 @@ export function setTurnSession(context: TurnContext, session: SessionState): voi
   context.turnState.set(SESSION, session);
 }
 
+/** The turn's session state (saved with the turn); undefined for a dialog tested on its own. */
+export function turnSession(context: TurnContext): SessionState | undefined {
+  return context.turnState.get(SESSION) as SessionState | undefined;
+}
+
 /**
  * This conversation's memory, to read and to update. Without a session (a dialog tested on its own) it is
  * a fresh object for the turn, so nothing is remembered.

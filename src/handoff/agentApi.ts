@@ -10,7 +10,9 @@ import { BadRequestBodyError, readJsonBody, type BodyLimits } from '../http/body
 import { agentForToken, type AgentAccount } from './agents';
 import { isHandoffId } from './builtinHub';
 import type { AgentRefusal, AgentResult, Hub } from './hub';
-import type { Availability } from './hours';
+import { parseWeeklyHours, type Availability } from './hours';
+import { AgentStreams, queueItem, type HubPoller, type StreamHolder } from './agentEvents';
+import { registerAgentConsole } from './agentConsole';
 
 export interface AgentApiDeps {
   hub: Hub;
@@ -18,6 +20,33 @@ export interface AgentApiDeps {
   logger: Logger;
   /** The configured opening hours and whether support is open now (for the console). */
   availability: () => Availability & { hours: string };
+  /** The process's one poller feeding the event streams. */
+  poller: HubPoller;
+  /** The app's clock (FIXED_NOW, tests); /me tells the console the server's time. Default: system time. */
+  clock?: () => Date;
+  /** Ends open event streams when the server drains (ServerLifecycle). */
+  lifecycle?: StreamHolder;
+}
+
+/** One opening interval of a weekday (1 = Monday ... 7 = Sunday), times as HH:MM in Europe/Oslo. */
+export interface WeeklyInterval {
+  day: number;
+  open: string;
+  close: string;
+}
+
+function hhmm(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
+/** The configured weekly hours as a list the console can render in any language. */
+export function weeklyIntervals(hours: string): WeeklyInterval[] {
+  const weekly = parseWeeklyHours(hours);
+  const out: WeeklyInterval[] = [];
+  for (let day = 1; day <= 7; day += 1) {
+    for (const { open, close } of weekly[day] ?? []) out.push({ day, open: hhmm(open), close: hhmm(close) });
+  }
+  return out;
 }
 
 /** Longest agent message, in characters. */
@@ -39,6 +68,8 @@ type Handler = (req: Request, res: Response, agent: AgentAccount) => Promise<voi
 /** Registers /api/agent/* on the server; call only when at least one agent is configured. */
 export function registerAgentRoutes(server: Server, deps: AgentApiDeps): void {
   const { hub, logger } = deps;
+  const streams = new AgentStreams({ poller: deps.poller, logger, lifecycle: deps.lifecycle });
+  registerAgentConsole(server);
 
   /** Authenticates, then runs the handler; a store failure is a 503, never a stack trace. */
   const guarded =
@@ -87,16 +118,51 @@ export function registerAgentRoutes(server: Server, deps: AgentApiDeps): void {
     '/api/agent/queue',
     guarded(async (_req, res) => {
       const waiting = await hub.queue();
-      res.send(
-        200,
-        waiting.map(({ id, language, channel, waitingSince, summary }) => ({
-          id,
-          language,
-          channel,
-          waitingSince,
-          summary,
-        })),
-      );
+      res.send(200, waiting.map(queueItem));
+    }),
+  );
+
+  server.get(
+    '/api/agent/me',
+    guarded(async (_req, res, agent) => {
+      const availability = deps.availability();
+      res.setHeader('cache-control', 'no-store');
+      res.send(200, {
+        name: agent.name,
+        now: (deps.clock ?? (() => new Date()))().toISOString(),
+        hours: { ...availability, weekly: weeklyIntervals(availability.hours) },
+      });
+    }),
+  );
+
+  /** Answers a refused stream (429 too many, 503 draining) with its short message. */
+  const refuse = (res: Response, refusal: { status: number; error: string } | undefined): void => {
+    if (refusal) res.send(refusal.status, { error: refusal.error });
+  };
+
+  server.get(
+    '/api/agent/events',
+    guarded(async (_req, res, agent) => {
+      refuse(res, streams.queue(res, agent.name));
+    }),
+  );
+
+  server.get(
+    '/api/agent/handoffs/:id/events',
+    guarded(async (req, res, agent) => {
+      const id = handoffId(req, res);
+      if (!id) return;
+      // `after` in the query, or the Last-Event-ID a reconnecting client sends: resume after that message.
+      const raw = req.query?.after ?? req.headers['last-event-id'];
+      if (raw !== undefined && (typeof raw !== 'string' || !/^\d{1,6}$/.test(raw))) {
+        res.send(400, { error: 'query parameter "after" must be a whole number' });
+        return;
+      }
+      if (!(await hub.view(id))) {
+        res.send(404, { error: 'no such handoff' });
+        return;
+      }
+      refuse(res, streams.handoff(res, agent.name, id, raw === undefined ? 0 : Number(raw)));
     }),
   );
 

@@ -14,6 +14,27 @@ function pendingPrompt(state: DialogState | undefined, depth = 0): PromptOptions
 }
 
 /**
+ * What delivering one hub text does inside a turn of the user's conversation: the text, and with
+ * `resumePrompt` the question the user was answering, read from conversation state without writing it.
+ * Shared by {@link proactiveDelivery} and test adapters that have no proactive path of their own.
+ */
+export function deliveryLogic(
+  conversationState: BotState,
+  reference: Partial<ConversationReference>,
+  text: string,
+  options?: { resumePrompt?: boolean },
+): (context: TurnContext) => Promise<void> {
+  const dialogState = conversationState.createProperty<DialogState>(DIALOG_STATE_PROPERTY);
+  return async (context: TurnContext) => {
+    await context.sendActivity(renderMessage(reference.channelId, text));
+    if (!options?.resumePrompt) return;
+    await conversationState.load(context);
+    const prompt = pendingPrompt(await dialogState.get(context));
+    if (prompt) await context.sendActivity(prompt);
+  };
+}
+
+/**
  * Delivers hub texts to the user outside their turn, through the channel the conversation came from
  * (CloudAdapter.continueConversationAsync with the stored reference). With `resumePrompt` the question the
  * user was answering is sent again after the text, read from conversation state without writing it, so
@@ -26,15 +47,8 @@ export function proactiveDelivery(deps: {
   botAppId: string;
   conversationState: BotState;
 }): Deliver {
-  const dialogState = deps.conversationState.createProperty<DialogState>(DIALOG_STATE_PROPERTY);
   return async (reference: Partial<ConversationReference>, text, options) => {
-    const logic = async (context: TurnContext) => {
-      await context.sendActivity(renderMessage(reference.channelId, text));
-      if (!options?.resumePrompt) return;
-      await deps.conversationState.load(context);
-      const prompt = pendingPrompt(await dialogState.get(context));
-      if (prompt) await context.sendActivity(prompt);
-    };
+    const logic = deliveryLogic(deps.conversationState, reference, text, options);
     if (deps.channels?.owns(reference.serviceUrl)) {
       await deps.channels.continueConversation(reference, logic);
       return;

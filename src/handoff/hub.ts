@@ -3,7 +3,7 @@
  * is the product's own queue and relay for its agent API; a `protocol` hub (Bot Framework's
  * handoff.initiate / handoff.status for contact-centre platforms) can implement the same port later.
  */
-import type { ConversationReference } from 'botbuilder';
+import type { ConversationReference, TurnContext } from 'botbuilder';
 import type { Lang } from '../i18n';
 import type { HandoffSummary } from './summary';
 
@@ -86,4 +86,21 @@ export interface Hub {
    */
   sweep(): Promise<number>;
   close(): void;
+}
+
+/** What a hub answers when a conversation is handed over: the builtin hub's queue place, or just an id. */
+export interface HandoffTicket {
+  id: string;
+  /** The place in the builtin queue (1 = next); absent where the platform keeps its own queue. */
+  place?: number;
+  waitMinutes?: number;
+}
+
+/**
+ * The user's side of a hub, all the bot's desk (./desk.ts) needs: both the builtin hub and the protocol
+ * hub (./protocolHub.ts) implement it. `context` is the user's turn (the protocol hub sends its
+ * handoff.initiate event in it).
+ */
+export interface UserSideHub extends Pick<Hub, 'view' | 'place' | 'cancel' | 'userLeft' | 'fromUser'> {
+  request(request: HandoffRequest, context: TurnContext): Promise<HandoffTicket>;
 }

@@ -156,3 +156,51 @@ export function parseActivity(body: unknown): z.output<typeof activitySchema> {
   }
   return result.data;
 }
+
+/** Limits of {@link readFormBody}. */
+export interface FormLimits {
+  maxBytes: number;
+  /** Fields in all, repeated names counted each time. */
+  maxFields: number;
+}
+
+/** A Twilio webhook carries some 20 short fields; an SMS body is at most 1600 characters. */
+export const SMS_FORM_LIMITS: FormLimits = { maxBytes: 16 * 1024, maxFields: 64 };
+
+/**
+ * Reads an `application/x-www-form-urlencoded` body (identity encoding, up to a byte and field limit);
+ * a repeated name keeps all its values, in order. Throws BadRequestBodyError with the status to answer.
+ */
+export async function readFormBody(
+  req: IncomingMessage,
+  limits: FormLimits,
+): Promise<Record<string, string | string[]>> {
+  const encoding = String(req.headers['content-encoding'] ?? 'identity')
+    .trim()
+    .toLowerCase();
+  if (encoding !== 'identity' && encoding !== '') {
+    throw new BadRequestBodyError(415, 'content-encoding is not accepted; send the body uncompressed');
+  }
+  const type = String(req.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded') {
+    throw new BadRequestBodyError(415, 'the body must be application/x-www-form-urlencoded');
+  }
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limits.maxBytes) {
+    throw new BadRequestBodyError(413, 'the body is too large');
+  }
+  const text = await readLimited(req, limits.maxBytes);
+  if ((text.match(/&/g)?.length ?? 0) >= limits.maxFields) {
+    throw new BadRequestBodyError(400, 'the body has too many fields');
+  }
+  const fields: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  // URLSearchParams never throws: a malformed %-escape is kept as written, which a signature then fails.
+  for (const [name, value] of new URLSearchParams(text)) {
+    const seen = fields[name];
+    fields[name] = seen === undefined ? value : [...(typeof seen === 'string' ? [seen] : seen), value];
+  }
+  return fields;
+}

@@ -15,6 +15,8 @@ const QUIET_MS = 250;
 export class ServerLifecycle {
   private readonly inFlight = new Set<ServerResponse>();
   private readonly connections = new Set<Socket>();
+  /** Long-lived responses (event streams) and how to end each one cleanly when draining. */
+  private readonly held = new Map<ServerResponse, () => void>();
   private server?: HttpServer;
   private isDraining = false;
   private requests = 0;
@@ -43,6 +45,18 @@ export class ServerLifecycle {
       });
       this.changed?.();
     });
+  }
+
+  /**
+   * Registers a response meant to stay open (a server-sent event stream) with the function that ends it
+   * cleanly. A drain calls it at once, so open streams end instead of holding the grace period until
+   * they are cut. False while draining: the caller answers 503 instead of opening a stream.
+   */
+  holdOpen(res: ServerResponse, end: () => void): boolean {
+    if (this.isDraining) return false;
+    this.held.set(res, end);
+    res.once('close', () => this.held.delete(res));
+    return true;
   }
 
   /** True from the start of a drain: /readyz answers 503. */
@@ -77,6 +91,14 @@ export class ServerLifecycle {
     const server = this.server;
     if (!server) return { unfinished: 0 };
     this.isDraining = true;
+    for (const [res, end] of [...this.held]) {
+      this.held.delete(res);
+      try {
+        end();
+      } catch {
+        res.destroy();
+      }
+    }
     const deadline = Date.now() + graceMs;
     // Connections the kernel has completed wait in the listen backlog until the event loop accepts
     // them, and closing the listener resets them (the client sees ECONNRESET). Under load the loop takes

@@ -11,3 +11,4 @@ export * from './verification-policy';
 export * from './limit-policy';
 export * from './support';
 export * from './letter';
+export * from './handoff';

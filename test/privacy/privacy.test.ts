@@ -185,6 +185,7 @@ describe.each(files.map((f) => [f.rel, f.path] as const))('replaying %s', (_rel,
       locale: t.locale,
       channelId: t.channelId,
       now: t.now,
+      env: t.env,
       turns: t.turns,
     });
     // The captures work: debug lines were logged and state was written.

@@ -1,4 +1,5 @@
-import { MemoryStorage, TestAdapter, type Storage } from 'botbuilder';
+import { ActivityTypes, MemoryStorage, TestAdapter, TurnContext, type Storage } from 'botbuilder';
+import { deliveryLogic } from '../../src/handoff/delivery';
 import { Writable } from 'node:stream';
 import type { DestinationStream } from 'pino';
 import { loadConfig } from '../../src/config';
@@ -67,6 +68,22 @@ export async function startTestBot(
   });
   adapter.locale = options.locale ?? 'nb-NO';
   adapter.onTurnError = turnErrorHandler(built);
+  // With a builtin hub (AGENT_TOKENS), agent messages reach the user outside their turn: the TestAdapter
+  // has no proactive path, so the delivery runs in a context of the stored reference on this adapter, and
+  // what it sends lands in the adapter's queue like any reply.
+  built.handoff?.connect(async (reference, text, options) => {
+    const activity = TurnContext.applyConversationReference(
+      { type: ActivityTypes.Event, name: 'ContinueConversation' },
+      reference,
+      true,
+    );
+    await deliveryLogic(
+      built.conversationState,
+      reference,
+      text,
+      options,
+    )(new TurnContext(adapter, activity));
+  });
   return { adapter, built, clock, logs: capture.lines, storage, memory };
 }
 

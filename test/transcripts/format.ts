@@ -33,9 +33,19 @@ export interface BotReply {
   type?: string;
 }
 
+/**
+ * What a support agent does on the builtin hub's side (the agent API's accept, message and end), for
+ * transcripts of a handoff: the agent is the sandbox agent `Kari` of `env.AGENT_TOKENS`, and the handoff is
+ * the one waiting (accept) or the one Kari accepted (message, end). The bot's replies of such a turn are
+ * what reached the user proactively.
+ */
+export type AgentStep = { action: 'accept' } | { action: 'message'; text: string } | { action: 'end' };
+
 export interface TranscriptTurn {
-  /** What the user typed, with placeholders instead of personal data. */
+  /** What the user typed, with placeholders instead of personal data ("" on an agent's turn). */
   user: string;
+  /** Instead of a user message: what the support agent does. */
+  agent?: AgentStep;
   /** Seconds the (fake) clock moves forward before this turn is sent. */
   advanceSeconds?: number;
   bot: BotReply[];
@@ -49,6 +59,8 @@ export interface Transcript {
   channelId: string;
   /** The pinned clock at the first turn (ISO with offset). */
   now: string;
+  /** Configuration on top of the harness's (e.g. AGENT_TOKENS for a handoff); absent for most. */
+  env?: Record<string, string>;
   turns: TranscriptTurn[];
   /** Hand-written fragments that must appear somewhere in the bot's replies. */
   expect: string[];
@@ -57,6 +69,7 @@ export interface Transcript {
 /** The user's side of a turn, as scenarios and the replayer see it. */
 export interface UserTurn {
   user: string;
+  agent?: AgentStep;
   advanceSeconds?: number;
 }
 
@@ -206,6 +219,14 @@ export function readTranscript(path: string): Transcript {
     if (typeof data[key] !== 'string') problems.push(`"${key}" must be a string`);
   }
   if (!isStringArray(data.expect)) problems.push('"expect" must be a list of strings');
+  if (
+    data.env !== undefined &&
+    (typeof data.env !== 'object' ||
+      data.env === null ||
+      !Object.values(data.env).every((v) => typeof v === 'string'))
+  ) {
+    problems.push('"env" must map names to strings');
+  }
   if (!Array.isArray(data.turns) || data.turns.length === 0)
     problems.push('"turns" must be a non-empty list');
   for (const [i, turn] of (data.turns ?? []).entries()) {
@@ -214,6 +235,10 @@ export function readTranscript(path: string): Transcript {
       problems.push(`turns[${i}].advanceSeconds must be a number`);
     }
     if (!Array.isArray(turn?.bot)) problems.push(`turns[${i}].bot must be a list`);
+    const action: unknown = (turn?.agent as { action?: unknown } | undefined)?.action;
+    if (turn?.agent !== undefined && !['accept', 'message', 'end'].includes(String(action))) {
+      problems.push(`turns[${i}].agent.action must be accept, message or end`);
+    }
   }
   if (problems.length) throw new Error(`${path}: ${problems.join('; ')}`);
   return data as Transcript;

@@ -32,10 +32,12 @@ describe('transcript files', () => {
       });
       expect({
         file: file.rel,
-        turns: t.turns.map(({ user, advanceSeconds }) => ({ user, advanceSeconds })),
+        env: t.env,
+        turns: t.turns.map(({ user, agent, advanceSeconds }) => ({ user, agent, advanceSeconds })),
       }).toEqual({
         file: file.rel,
-        turns: scenario.turns.map(({ user, advanceSeconds }) => ({ user, advanceSeconds })),
+        env: scenario.env,
+        turns: scenario.turns.map(({ user, agent, advanceSeconds }) => ({ user, agent, advanceSeconds })),
       });
       expect({ file: file.rel, expect: t.expect }).toEqual({ file: file.rel, expect: scenario.expect });
     }
@@ -49,13 +51,15 @@ describe.each(files.map((f) => [f.rel, f] as const))('replay %s', (_rel, file) =
       locale: transcript.locale,
       channelId: transcript.channelId,
       now: transcript.now,
+      env: transcript.env,
       turns: transcript.turns,
     });
     // Error names only: an error message could carry the very data the transcripts keep out.
     expect(run.errors.map((e) => (e as Error)?.name ?? String(e))).toEqual([]);
     expect(run.turns).toEqual(
-      transcript.turns.map(({ user, advanceSeconds, bot }) => ({
+      transcript.turns.map(({ user, agent, advanceSeconds, bot }) => ({
         user,
+        ...(agent ? { agent } : {}),
         ...(advanceSeconds ? { advanceSeconds } : {}),
         bot,
       })),

@@ -1,7 +1,14 @@
 import type { Activity, Attachment, TurnContext } from 'botbuilder';
 import type { IntentRecognizer } from '../../src/understanding';
 import { startTestBot, type TestBot } from '../support/harness';
-import { TEST_PHONE, resolvePlaceholders, type BotReply, type TranscriptTurn, type UserTurn } from './format';
+import {
+  TEST_PHONE,
+  resolvePlaceholders,
+  type AgentStep,
+  type BotReply,
+  type TranscriptTurn,
+  type UserTurn,
+} from './format';
 
 /**
  * Drives the real bot (test/support/harness.ts: the composition root's bot on botbuilder's TestAdapter,
@@ -13,7 +20,28 @@ export interface ConversationSetup {
   locale: string;
   channelId: string;
   now: string;
+  /** Configuration on top of the harness's, from the scenario (e.g. AGENT_TOKENS for a handoff). */
+  env?: Record<string, string>;
   turns: readonly UserTurn[];
+}
+
+/** The agent of the transcripts' AGENT_TOKENS: agent turns act as this name. */
+export const TRANSCRIPT_AGENT = 'Kari';
+
+/** Does what an agent turn says on the builtin hub; returns the handoff it acted on. */
+async function agentActs(bot: TestBot, step: AgentStep, current: string | undefined): Promise<string> {
+  const hub = bot.built.handoff?.hub;
+  if (!hub) throw new Error('an agent turn needs AGENT_TOKENS in the scenario env');
+  const id = step.action === 'accept' ? (await hub.queue())[0]?.id : current;
+  if (!id) throw new Error(`agent ${step.action}: no handoff to act on`);
+  const result =
+    step.action === 'accept'
+      ? await hub.accept(id, TRANSCRIPT_AGENT)
+      : step.action === 'message'
+        ? await hub.fromAgent(id, TRANSCRIPT_AGENT, step.text)
+        : await hub.end(id, TRANSCRIPT_AGENT);
+  if (!result.ok) throw new Error(`agent ${step.action} refused: ${result.refusal}`);
+  return id;
 }
 
 export interface ConversationRun {
@@ -88,7 +116,11 @@ export async function runConversation(
     now: setup.now,
     locale: setup.locale,
     channelId: setup.channelId,
-    ...(options.env ? { env: options.env, configStores: true } : {}),
+    ...(options.env
+      ? { env: { ...setup.env, ...options.env }, configStores: true }
+      : setup.env
+        ? { env: setup.env }
+        : {}),
     recognizer: options.recognizer,
   });
   const errors: unknown[] = [];
@@ -100,8 +132,25 @@ export async function runConversation(
   await options.prepare?.(bot);
 
   const run: ConversationRun = { turns: [], bot, outgoing: [], typed: [], typedCodes: [], errors };
+  let handoff: string | undefined;
   for (const turn of setup.turns) {
     if (turn.advanceSeconds) bot.clock.advance(turn.advanceSeconds * 1000);
+    if (turn.agent) {
+      try {
+        handoff = await agentActs(bot, turn.agent, handoff);
+      } catch (err) {
+        errors.push(err);
+      }
+      const delivered = bot.adapter.activeQueue.splice(0);
+      run.outgoing.push(...delivered);
+      run.turns.push({
+        user: turn.user,
+        agent: turn.agent,
+        ...(turn.advanceSeconds ? { advanceSeconds: turn.advanceSeconds } : {}),
+        bot: delivered.map(toBotReply),
+      });
+      continue;
+    }
     // The outbox is read asynchronously (it lives in the shared store) and placeholders are resolved
     // synchronously, so the code is fetched first, and only for turns that type one.
     const code = /\{\{(?:code|wrongcode)\}\}/.test(turn.user) ? await currentCode(bot) : undefined;

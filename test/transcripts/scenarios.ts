@@ -1,5 +1,5 @@
 import { REFERENCE_NOW } from '../support/harness';
-import type { Lang, UserTurn } from './format';
+import type { AgentStep, Lang, UserTurn } from './format';
 
 /**
  * The scenarios behind the committed transcripts: what the user types (placeholders instead of personal
@@ -19,6 +19,8 @@ export interface Scenario {
   locale?: string;
   channelId?: string;
   now?: string;
+  /** Configuration on top of the harness's (AGENT_TOKENS for the handoff transcripts). */
+  env?: Record<string, string>;
   turns: Array<string | UserTurn>;
   expect: string[];
 }
@@ -658,8 +660,115 @@ function guideAndLanguages(lang: Lang): Scenario {
 }
 
 /** The flows every language has. */
+/** A support agent of the builtin hub for the handoff transcripts (token: 32+ characters, not a secret). */
+const HANDOFF_ENV = { AGENT_TOKENS: 'Kari:transcript-agent-token-abcdefghijklmnopqrstuvwxyz' };
+
+/** An agent's turn: no user message; the bot's replies are what reached the user proactively. */
+function agent(step: AgentStep): UserTurn {
+  return { user: '', agent: step };
+}
+
+const HANDOFF_WORDS: Record<
+  Lang,
+  {
+    ask: string;
+    guess: string;
+    agentHello: string;
+    question: string;
+    agentAnswer: string;
+    queued: string;
+    accepted: string;
+    welcomeBack: string;
+    offer: string;
+    declined: string;
+    phoneAsk: string;
+  }
+> = {
+  nb: {
+    ask: 'snakke med et menneske',
+    guess: 'kan jeg få prate med en ekte person?',
+    agentHello: 'Hei, jeg heter Kari. Hva lurer du på?',
+    question: 'Hvilket mobilnummer skal jeg bruke?',
+    agentAnswer: 'Bruk mobilnummeret ditt, så får du koden på SMS. Jeg sender deg tilbake til chatboten nå.',
+    queued: 'Du er nummer 1 i køen',
+    accepted: 'Kari fra MinID-brukerstøtten har tatt over samtalen',
+    welcomeBack: 'Velkommen tilbake!',
+    offer: 'Vil du snakke med et menneske',
+    declined: 'Greit, da fortsetter vi der vi var.',
+    phoneAsk: 'Hva er mobilnummeret ditt?',
+  },
+  nn: {
+    ask: 'snakke med eit menneske',
+    guess: 'kan eg få prate med ein ekte person?',
+    agentHello: 'Hei, eg heiter Kari. Kva lurer du på?',
+    question: 'Kva mobilnummer skal eg bruke?',
+    agentAnswer: 'Bruk mobilnummeret ditt, så får du koden på SMS. Eg sender deg tilbake til chatboten no.',
+    queued: 'Du er nummer 1 i køen',
+    accepted: 'Kari frå MinID-brukarstøtta har teke over samtalen',
+    welcomeBack: 'Velkomen tilbake!',
+    offer: 'Vil du snakke med eit menneske',
+    declined: 'Greitt, då held vi fram der vi var.',
+    phoneAsk: 'Kva er mobilnummeret ditt?',
+  },
+  en: {
+    ask: 'talk to a person',
+    guess: 'can I speak to a real person please?',
+    agentHello: "Hi, I'm Kari. How can I help?",
+    question: 'Which mobile number should I use?',
+    agentAnswer:
+      "Use your own mobile number and you'll get the code by SMS. I'm handing you back to the chatbot now.",
+    queued: 'You are number 1 in the queue',
+    accepted: 'Kari from MinID user support has taken over the conversation',
+    welcomeBack: 'Welcome back!',
+    offer: 'Would you like to talk to a person',
+    declined: "All right, let's continue where we left off.",
+    phoneAsk: 'What is your mobile number?',
+  },
+};
+
+function handoffAndReturn(lang: Lang): Scenario {
+  const w = HANDOFF_WORDS[lang];
+  return {
+    lang,
+    name: 'handoff-and-return',
+    description:
+      'Issue 11: at the phone question of an order the user asks for a person (a command phrase: queued at ' +
+      'once), agent Kari accepts, they write both ways (the bot stays silent), Kari ends, the bot says ' +
+      'welcome back with the phone question again, and the user finishes the order.',
+    env: HANDOFF_ENV,
+    turns: [
+      ...orderStart(lang, '{{id:adult-plain}}'),
+      w.ask,
+      agent({ action: 'accept' }),
+      agent({ action: 'message', text: w.agentHello }),
+      w.question,
+      agent({ action: 'message', text: w.agentAnswer }),
+      agent({ action: 'end' }),
+      ...verify(),
+      SAY[lang].no,
+    ],
+    expect: [w.queued, w.accepted, `Kari: ${w.agentHello}`, w.welcomeBack, w.phoneAsk, SEE[lang].ordered],
+  };
+}
+
+function handoffOfferDeclined(lang: Lang): Scenario {
+  const w = HANDOFF_WORDS[lang];
+  return {
+    lang,
+    name: 'handoff-offer-declined',
+    description:
+      'Issue 11: at the phone question the user asks for a person in words the classifier only guesses, so ' +
+      'the bot offers (yes/no); the user says no, the phone question is asked again and the order completes.',
+    env: HANDOFF_ENV,
+    turns: [...orderStart(lang, '{{id:adult-plain}}'), w.guess, SAY[lang].no, ...verify(), SAY[lang].no],
+    expect: [w.offer, w.declined, w.phoneAsk, SEE[lang].ordered],
+  };
+}
+
 function common(lang: Lang): Scenario[] {
   return [
+    handoffAndReturn(lang),
+    handoffOfferDeclined(lang),
     hasMinId(lang),
     activeOrder(lang),
     noAddress(lang),
@@ -774,6 +883,7 @@ export interface ResolvedScenario {
   locale: string;
   channelId: string;
   now: string;
+  env?: Record<string, string>;
   turns: UserTurn[];
   expect: string[];
 }
@@ -786,6 +896,7 @@ export function resolveScenario(s: Scenario): ResolvedScenario {
     locale: s.locale ?? DEFAULT_LOCALE[s.lang],
     channelId: s.channelId ?? 'test',
     now: s.now ?? REFERENCE_NOW,
+    ...(s.env ? { env: s.env } : {}),
     turns: s.turns.map((t) => (typeof t === 'string' ? { user: t } : t)),
     expect: s.expect,
   };

@@ -231,6 +231,8 @@ const DYNAMIC: Record<string, readonly string[] | 'optional'> = {
   'interrupt.commandButtons': ['cancel', 'restart', 'delete-conversation'],
   // The app guide's moves.
   app: ['next', 'back', 'repeat', 'stop'],
+  // Why a person is offered (src/rules/handoff.ts).
+  'handoffFlow.offer': ['asked', 'failed-tries', 'rule', 'not-understood'],
 };
 
 describe('every key the code uses exists in every language', () => {

@@ -15,7 +15,7 @@ describe('Metrics', () => {
     metrics.limitHit('codes-per-phone');
     metrics.limitHit('+4741234567');
     metrics.limitHit('lookups-per-phone'); // not in the list given
-    metrics.handoff('connected');
+    metrics.handoff('accepted');
     metrics.turnError(context('msteams'), new StateConflictError());
     metrics.turnError(context('msteams'), new StoreUnavailableError(new Error('down')));
     metrics.turnError(context('12345678901'), new Error('Person 14838510036 not found'));
@@ -25,7 +25,7 @@ describe('Metrics', () => {
     expect(contentType).toMatch(/^text\/plain/);
     expect(body).toContain('minid_limit_hits_total{limit="codes-per-phone"} 1');
     expect(body).toContain('minid_limit_hits_total{limit="other"} 2');
-    expect(body).toContain('minid_handoffs_total{outcome="connected"} 1');
+    expect(body).toContain('minid_handoffs_total{outcome="accepted"} 1');
     expect(body).toContain('minid_turn_errors_total{channel="msteams",kind="StateConflictError"} 1');
     expect(body).toContain('minid_turn_errors_total{channel="msteams",kind="StoreUnavailableError"} 1');
     expect(body).toContain('minid_turn_errors_total{channel="other",kind="other"} 1');
