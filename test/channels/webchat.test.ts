@@ -464,8 +464,22 @@ describe('configuration', () => {
     await other.close();
   }
 
-  it('shows no sandbox phone outside sandbox mode', async () => {
-    const { app: other, base: otherBase } = await started({ SANDBOX_ENDPOINTS: 'false' });
+  it.each([
+    ['SANDBOX_ENDPOINTS=false', { SANDBOX_ENDPOINTS: 'false' }],
+    [
+      // Codes really sent must never be readable on the page: anyone could give another person's phone.
+      'a real SMS gateway',
+      {
+        SMS_GATEWAY: 'twilio',
+        TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
+        TWILIO_AUTH_TOKEN: 'twilio-auth-token-for-tests-0123',
+        TWILIO_FROM: '+4790000000',
+        TWILIO_API_BASE: 'http://127.0.0.1:9',
+        PUBLIC_BASE_URL: 'https://bot.example.org',
+      },
+    ],
+  ])('shows no sandbox phone with %s', async (_name, env: Record<string, string>) => {
+    const { app: other, base: otherBase } = await started(env);
     try {
       const page = await (await fetch(`${otherBase}/`)).text();
       expect(page).toContain('<main');
