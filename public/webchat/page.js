@@ -18,6 +18,8 @@
   var session;
   var directLine;
   var store;
+  var botSwitch;
+  var botLang = lang;
 
   function readLang() {
     var saved = window.sessionStorage.getItem(SAVED_LANG);
@@ -143,8 +145,14 @@
     applyPageLanguage();
     if (!store) return;
     renderChat();
-    // The bot switches too: the Direct Line subset turns this event into the bot's own switch word.
-    store.dispatch({ type: 'WEB_CHAT/SEND_EVENT', payload: { name: 'language', value: lang } });
+    // The bot switches too (the Direct Line subset turns this event into the bot's own switch word),
+    // once the choice has settled: arrow keys on the picker pass every language on the way.
+    window.clearTimeout(botSwitch);
+    botSwitch = window.setTimeout(function () {
+      if (lang === botLang) return;
+      botLang = lang;
+      store.dispatch({ type: 'WEB_CHAT/SEND_EVENT', payload: { name: 'language', value: lang } });
+    }, 700);
   });
 
   /** Sandbox only: the SMS this conversation sent, so a tester can read the code. */

@@ -86,8 +86,17 @@ it('orders a letter in the browser, switching language and reloading on the way'
   const outline = await page.evaluate<string>('getComputedStyle(document.activeElement).outlineStyle');
   expect(outline).not.toBe('none');
 
-  // The bot's choices are Web Chat suggested actions.
-  await page.getByRole('button', { name: 'Bestille aktiveringsbrev' }).click();
+  // The bot's choices are Web Chat suggested actions, reached and pressed with the keyboard alone.
+  await page.getByRole('button', { name: 'Bestille aktiveringsbrev' }).waitFor();
+  let reached = false;
+  for (let presses = 0; presses < 40 && !reached; presses += 1) {
+    await page.keyboard.press('Tab');
+    reached =
+      (await page.evaluate<string>('document.activeElement.textContent || ""')) ===
+      'Bestille aktiveringsbrev';
+  }
+  expect(reached).toBe(true);
+  await page.keyboard.press('Enter');
   await expectInTranscript(page, 'fødselsnummeret eller D-nummeret');
   await send(page, ID);
   await expectInTranscript(page, 'slutter på 36');

@@ -4,11 +4,15 @@
  * watermark paging, proactive messages, hostile bodies, the flood limit, resume, and no ID number in
  * anything stored or echoed.
  */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Activity } from 'botbuilder';
 import { buildApp, type App } from '../../src/index';
 import { loadConfig } from '../../src/config';
 import { close, listen } from '../../src/server';
 import { FLOOD_LIMIT, maskDigitRuns } from '../../src/channels/webchat/directLine';
+import { loadVendoredBundle, VendoredBundleError } from '../../src/channels/webchat/page';
 import { personId } from '../transcripts/format';
 import { fakeClock } from '../support/fake-clock';
 import { logCapture } from '../support/harness';
@@ -189,8 +193,14 @@ describe('an order through the Direct Line subset', () => {
     const page = await poll(s);
     expect(page.activities[0]).toMatchObject({ type: 'event', name: 'language', value: 'nn' });
     expect(botTexts(page.activities)).toContain(localeText('nn', 'language.switched'));
-    const bad = await postActivity(s, { type: 'event', name: 'language', value: 'sv', from: { id: 'u' } });
-    expect(bad.status).toBe(400);
+    for (const event of [
+      { type: 'event', name: 'language', value: 'sv', from: { id: 'u' } },
+      { type: 'event', name: 'webchat/join', value: {}, from: { id: 'u' } },
+    ]) {
+      const bad = await postActivity(s, event);
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/language/);
+    }
   });
 
   it('starts in the locale the client asked for', async () => {
@@ -454,8 +464,22 @@ describe('configuration', () => {
     await other.close();
   }
 
-  it('shows no sandbox phone outside sandbox mode', async () => {
-    const { app: other, base: otherBase } = await started({ SANDBOX_ENDPOINTS: 'false' });
+  it.each([
+    ['SANDBOX_ENDPOINTS=false', { SANDBOX_ENDPOINTS: 'false' }],
+    [
+      // Codes really sent must never be readable on the page: anyone could give another person's phone.
+      'a real SMS gateway',
+      {
+        SMS_GATEWAY: 'twilio',
+        TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
+        TWILIO_AUTH_TOKEN: 'twilio-auth-token-for-tests-0123',
+        TWILIO_FROM: '+4790000000',
+        TWILIO_API_BASE: 'http://127.0.0.1:9',
+        PUBLIC_BASE_URL: 'https://bot.example.org',
+      },
+    ],
+  ])('shows no sandbox phone with %s', async (_name, env: Record<string, string>) => {
+    const { app: other, base: otherBase } = await started(env);
     try {
       const page = await (await fetch(`${otherBase}/`)).text();
       expect(page).toContain('<main');
@@ -509,6 +533,28 @@ describe('configuration', () => {
     // A second page gets another nonce.
     const again = (await fetch(`${base}/`)).headers.get('content-security-policy');
     expect(again).not.toBe(csp);
+  });
+});
+
+describe('the vendored bundle', () => {
+  it('is refused at start-up when it does not match its lock file', () => {
+    const root = mkdtempSync(join(tmpdir(), 'webchat-vendor-'));
+    try {
+      const dir = join(root, 'vendor', 'botframework-webchat');
+      mkdirSync(dir, { recursive: true });
+      const source = join(__dirname, '..', '..', 'vendor', 'botframework-webchat');
+      const lockName = 'botframework-webchat.lock.json';
+      writeFileSync(join(dir, lockName), readFileSync(join(source, lockName)));
+      const bundle = readFileSync(join(source, 'webchat-minimal.js'));
+      writeFileSync(join(dir, 'webchat-minimal.js'), bundle);
+      expect(loadVendoredBundle(root).body.length).toBe(bundle.length);
+      writeFileSync(join(dir, 'webchat-minimal.js'), Buffer.concat([bundle, Buffer.from(';alert(1)')]));
+      expect(() => loadVendoredBundle(root)).toThrow(/does not match/);
+      rmSync(join(dir, 'webchat-minimal.js'));
+      expect(() => loadVendoredBundle(root)).toThrow(VendoredBundleError);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
@@ -630,5 +676,84 @@ describe('two instances on one Redis', () => {
     expect(stored).toContain('•••••••••••');
     expect(stored).not.toContain(personId('adult-plain'));
     expect(keys.join('\n')).not.toContain(gen.conversationId);
+  });
+});
+
+describe('human handoff through the web chat', () => {
+  const KARI = 'kari-token-0123456789abcdefghijklmnopq';
+  let hand: App;
+  let handBase: string;
+
+  beforeAll(async () => {
+    hand = await buildApp(
+      loadConfig({
+        LOG_LEVEL: 'silent',
+        PRIVACY_SECRET: 'webchat-handoff-secret-0123456789',
+        AGENT_TOKENS: `Kari:${KARI}`,
+      }),
+      { clock: clock.now },
+    );
+    handBase = `http://127.0.0.1:${await listen(hand.server, 0, '127.0.0.1')}`;
+  });
+  afterAll(async () => {
+    await close(hand.server);
+    await hand.close();
+  });
+
+  async function agentCall(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+    const res = await fetch(`${handBase}/api/agent${path}`, {
+      method,
+      headers: { authorization: `Bearer ${KARI}`, ...(body ? json : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    expect(res.status).toBe(200);
+    return res.json();
+  }
+
+  it("brings the agent's acceptance and messages to the page without a user turn, and the user's words to the agent", async () => {
+    clock.set(NOW);
+    const gen = (await (
+      await fetch(`${handBase}/v3/directline/tokens/generate`, { method: 'POST' })
+    ).json()) as {
+      conversationId: string;
+      token: string;
+      userId: string;
+    };
+    await fetch(`${handBase}/v3/directline/conversations`, { method: 'POST', headers: bearer(gen.token) });
+    const path = `${handBase}/v3/directline/conversations/${gen.conversationId}/activities`;
+    const pollHere = async (watermark: string) =>
+      (await (await fetch(`${path}?watermark=${watermark}`, { headers: bearer(gen.token) })).json()) as Page;
+    const sayHere = async (text: string) => {
+      const res = await fetch(path, {
+        method: 'POST',
+        headers: { ...bearer(gen.token), ...json },
+        body: JSON.stringify({ type: 'message', text, from: { id: gen.userId } }),
+      });
+      expect(res.status).toBe(200);
+    };
+    // Mid-order, as the handoff is offered there (at the menu "a person" gives phone and e-mail).
+    await sayHere('1');
+    const before = await pollHere('');
+    await sayHere('snakke med et menneske');
+    const queued = await pollHere(before.watermark);
+    expect(botTexts(queued.activities)).toContain(localeText('nb', 'handoff.queued').split('{{')[0]);
+
+    const [entry] = (await agentCall('GET', '/queue')) as { id: string; channel: string }[];
+    expect(entry.channel).toBe('webchat');
+    await agentCall('POST', `/handoffs/${entry.id}/accept`);
+    await agentCall('POST', `/handoffs/${entry.id}/messages`, { text: 'Hei! Hva lurer du på?' });
+    const fromAgent = await pollHere(queued.watermark);
+    expect(fromAgent.activities.map((a) => a.text)).toEqual([
+      localeText('nb', 'handoff.accepted').replace('{{name}}', 'Kari'),
+      'Kari: Hei! Hva lurer du på?',
+    ]);
+
+    await sayHere('Brevet har ikke kommet');
+    const messages = (await agentCall('GET', `/handoffs/${entry.id}/messages?after=0`)) as { text: string }[];
+    expect(messages.at(-1)?.text).toBe('Brevet har ikke kommet');
+    await agentCall('POST', `/handoffs/${entry.id}/end`);
+    expect(botTexts((await pollHere(fromAgent.watermark)).activities)).toContain(
+      localeText('nb', 'handoff.ended'),
+    );
   });
 });

@@ -147,7 +147,7 @@ export function registerDirectLine(server: Server, deps: DirectLineDeps): Direct
     },
   });
 
-  /** Wraps a handler: token and request errors become JSON answers, anything else a plain 500. */
+  /** Wraps a handler: token and request errors become their JSON answers, anything else (the store) a 503. */
   const handle =
     (work: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
       try {
@@ -329,8 +329,13 @@ export function registerDirectLine(server: Server, deps: DirectLineDeps): Direct
         return;
       }
       const lang = languageOf(posted);
-      if (posted.type === 'event' && posted.name === 'language' && !lang) {
-        throw new DirectLineRequestError(400, 'BadArgument', 'a language event has the value nb, nn or en');
+      // The page's language picker is the only event the bot understands; nothing else is stored.
+      if (posted.type === 'event' && !lang) {
+        throw new DirectLineRequestError(
+          400,
+          'BadArgument',
+          'the only event understood is { "name": "language", "value": "nb" | "nn" | "en" }',
+        );
       }
       if (posted.type === 'message' && !posted.text?.trim()) {
         throw new DirectLineRequestError(400, 'BadArgument', 'a message needs some text');
@@ -356,7 +361,7 @@ export function registerDirectLine(server: Server, deps: DirectLineDeps): Direct
             .append(id, {
               type: 'typing',
               channelId: WEBCHAT_CHANNEL,
-              from: { id: 'minid-bot', name: 'MinID' },
+              from: { id: 'minid-bot', name: 'MinID', role: 'bot' },
             })
             .catch(() => undefined);
         }, TYPING_AFTER_MS);

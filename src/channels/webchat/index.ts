@@ -24,10 +24,13 @@ export interface WebChatDeps {
 /**
  * The web chat: the page at `/` and the Direct Line subset under `/v3/directline` (WEBCHAT=true). The
  * sandbox phone exists only with SANDBOX_ENDPOINTS (which config allows only with the sandbox backend
- * and without Bot Framework auth).
+ * and without Bot Framework auth) and the sandbox SMS gateway.
  */
 export function registerWebChat(server: Server, deps: WebChatDeps): DirectLine {
   const { config } = deps;
+  // Only codes that never leave the machine may be shown: with a real gateway the panel would hand
+  // anyone the code sent to a phone that is not theirs.
+  const sandboxPhone = config.SANDBOX_ENDPOINTS && config.SMS_GATEWAY === 'sandbox';
   const directLine = registerDirectLine(server, {
     channels: deps.channels,
     shared: deps.shared,
@@ -38,11 +41,11 @@ export function registerWebChat(server: Server, deps: WebChatDeps): DirectLine {
     maxActivities: config.WEBCHAT_MAX_ACTIVITIES,
     idleTimeoutMinutes: config.IDLE_TIMEOUT_MINUTES,
     identifyClient: deps.identifyClient,
-    sandbox: config.SANDBOX_ENDPOINTS,
+    sandbox: sandboxPhone,
   });
   registerWebChatPage(server, {
     texts: (lang) => resources[lang].webchat,
-    sandbox: config.SANDBOX_ENDPOINTS,
+    sandbox: sandboxPhone,
     tokenMinutes: config.WEBCHAT_TOKEN_MINUTES,
   });
   return directLine;

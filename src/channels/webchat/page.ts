@@ -53,11 +53,17 @@ interface Asset {
 /** Reads and checks the vendored bundle; throws {@link VendoredBundleError} on any mismatch. */
 export function loadVendoredBundle(root = repoRoot()): { body: Buffer; file: string; sha384: string } {
   const dir = join(root, 'vendor', 'botframework-webchat');
-  const lock = JSON.parse(readFileSync(join(dir, 'botframework-webchat.lock.json'), 'utf8')) as {
-    file: string;
-    sha384: string;
-  };
-  const body = readFileSync(join(dir, lock.file));
+  let lock: { file: string; sha384: string };
+  let body: Buffer;
+  try {
+    lock = JSON.parse(readFileSync(join(dir, 'botframework-webchat.lock.json'), 'utf8')) as typeof lock;
+    body = readFileSync(join(dir, lock.file));
+  } catch {
+    throw new VendoredBundleError(
+      'vendor/botframework-webchat is missing or unreadable; run `npx ts-node scripts/vendor-webchat.ts` ' +
+        '(or set WEBCHAT=false)',
+    );
+  }
   const actual = `sha384-${createHash('sha384').update(body).digest('base64')}`;
   if (actual !== lock.sha384) {
     throw new VendoredBundleError(
