@@ -442,6 +442,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       channels,
       botAppId: config.MicrosoftAppId,
       conversationState: built.conversationState,
+      i18n: built.i18n,
     }),
   );
   // One poller per process feeds every open event stream of the agent console.

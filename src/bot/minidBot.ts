@@ -6,6 +6,7 @@ import {
   type StatePropertyAccessor,
   type TurnContext,
 } from 'botbuilder';
+import { bindPromptTexts, dropPromptTexts } from './promptTexts';
 import { DialogSet, DialogTurnStatus, type Dialog, type DialogState } from 'botbuilder-dialogs';
 import type { i18n } from 'i18next';
 import { langToLocale } from '../i18n';
@@ -196,6 +197,7 @@ export class MinIdBot extends ActivityHandler {
     try {
       await super.run(context);
     } finally {
+      dropPromptTexts(this.cachedDialogState(context));
       await this.deps.conversationState.saveChanges(context, false);
       this.deps.logger.debug(
         {
@@ -231,6 +233,7 @@ export class MinIdBot extends ActivityHandler {
     const lang = await this.deps.language.resolve(context, session);
     const t = this.deps.i18n.getFixedT(lang);
     setTurnLanguage(context, lang, t);
+    bindPromptTexts(context, this.cachedDialogState(context));
     if (this.deps.handoff) setTurnHandoff(context, this.deps.handoff);
     await this.deps.transcripts?.record(context);
     // Prompts pick their vocabulary (ja/nei, yes/no) from the activity's locale: make it the conversation's.
@@ -246,6 +249,12 @@ export class MinIdBot extends ActivityHandler {
     }
     await this.session.set(context, session);
     setTurnSession(context, session);
+  }
+
+  /** The dialog state as loaded for this turn (no read from the store, so safe in a failing turn). */
+  private cachedDialogState(context: TurnContext): DialogState | undefined {
+    const cached = this.deps.conversationState.get(context) as Record<string, unknown> | undefined;
+    return cached?.[DIALOG_STATE_PROPERTY] as DialogState | undefined;
   }
 
   private async welcome(context: TurnContext, session: SessionState): Promise<void> {

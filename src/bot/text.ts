@@ -82,8 +82,13 @@ export function promptOptions(context: TurnContext, spec: PromptSpec): PromptOpt
   };
 }
 
+/** The locale keys a prompt was built from (see {@link promptOptions}), if it was. */
+export function promptSpecOf(options: PromptOptions | undefined): PromptSpec | undefined {
+  return (options?.validations as LocalizedValidations | undefined)?.localized;
+}
+
 /** Renders a waiting prompt's texts and choices again, in this turn's language. */
 export function relocalizePrompt(context: TurnContext, options: PromptOptions | undefined): void {
-  const spec = (options?.validations as LocalizedValidations | undefined)?.localized;
+  const spec = promptSpecOf(options);
   if (options && spec) Object.assign(options, promptOptions(context, spec));
 }

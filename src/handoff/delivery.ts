@@ -1,16 +1,26 @@
 import type { BotState, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import type { DialogInstance, DialogState, PromptOptions } from 'botbuilder-dialogs';
 import { renderMessage } from '../bot/render';
-import { DIALOG_STATE_PROPERTY } from '../bot/session';
+import type { i18n } from 'i18next';
+import { specifiedPrompts } from '../bot/promptTexts';
+import { DIALOG_STATE_PROPERTY, SESSION_PROPERTY, type SessionState } from '../bot/session';
+import { composed, promptSpecOf } from '../bot/text';
+import { setTurnLanguage } from '../bot/turn';
 import type { InternalChannels } from '../channels/internal';
 import type { Deliver } from './builtinHub';
 
 /** The prompt the user was answering when the conversation was handed off (innermost on the stack). */
-function pendingPrompt(state: DialogState | undefined, depth = 0): PromptOptions['prompt'] | undefined {
+function pendingPrompt(state: DialogState | undefined): PromptOptions | undefined {
+  return specifiedPrompts(state).at(-1)?.[0] ?? legacyPrompt(state);
+}
+
+/** A prompt not built from locale keys keeps its rendered text in state (innermost on the stack). */
+function legacyPrompt(state: DialogState | undefined, depth = 0): PromptOptions | undefined {
   const top: DialogInstance | undefined = state?.dialogStack?.at(-1);
   if (!top || depth > 12) return undefined;
-  const inner = pendingPrompt((top.state as { dialogs?: DialogState } | undefined)?.dialogs, depth + 1);
-  return inner ?? (top.state as { options?: PromptOptions } | undefined)?.options?.prompt;
+  const inner = legacyPrompt((top.state as { dialogs?: DialogState } | undefined)?.dialogs, depth + 1);
+  const options = (top.state as { options?: PromptOptions } | undefined)?.options;
+  return inner ?? (options?.prompt ? options : undefined);
 }
 
 /**
@@ -23,14 +33,24 @@ export function deliveryLogic(
   reference: Partial<ConversationReference>,
   text: string,
   options?: { resumePrompt?: boolean },
+  i18n?: i18n,
 ): (context: TurnContext) => Promise<void> {
   const dialogState = conversationState.createProperty<DialogState>(DIALOG_STATE_PROPERTY);
   return async (context: TurnContext) => {
     await context.sendActivity(renderMessage(reference.channelId, text));
     if (!options?.resumePrompt) return;
     await conversationState.load(context);
-    const prompt = pendingPrompt(await dialogState.get(context));
-    if (prompt) await context.sendActivity(prompt);
+    const waiting = pendingPrompt(await dialogState.get(context));
+    const spec = promptSpecOf(waiting);
+    if (spec && i18n) {
+      // Prompt texts are rendered from their keys in the conversation's language (state keeps no text).
+      const session = await conversationState.createProperty<SessionState>(SESSION_PROPERTY).get(context);
+      const lang = session?.lang ?? 'nb';
+      setTurnLanguage(context, lang, i18n.getFixedT(lang));
+      await context.sendActivity(composed(context, spec.prompt));
+    } else if (waiting?.prompt) {
+      await context.sendActivity(waiting.prompt);
+    }
   };
 }
 
@@ -46,9 +66,11 @@ export function proactiveDelivery(deps: {
   channels?: Pick<InternalChannels, 'owns' | 'continueConversation'>;
   botAppId: string;
   conversationState: BotState;
+  /** Renders the waiting prompt from its locale keys. */
+  i18n: i18n;
 }): Deliver {
   return async (reference: Partial<ConversationReference>, text, options) => {
-    const logic = deliveryLogic(deps.conversationState, reference, text, options);
+    const logic = deliveryLogic(deps.conversationState, reference, text, options, deps.i18n);
     if (deps.channels?.owns(reference.serviceUrl)) {
       await deps.channels.continueConversation(reference, logic);
       return;

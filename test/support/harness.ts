@@ -82,6 +82,7 @@ export async function startTestBot(
       reference,
       text,
       options,
+      built.i18n,
     )(new TurnContext(adapter, activity));
   });
   return { adapter, built, clock, logs: capture.lines, storage, memory };
