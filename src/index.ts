@@ -22,7 +22,13 @@ import { recordingSmsGateway, registerWebChat, type DirectLine } from './channel
 import { OneTimeCodes } from './verification/codes';
 import { AbuseLimits } from './limits';
 import type { LimitName } from './rules';
-import { IntentRecognizer, detectLanguage, foreignLanguage, parseLanguageSwitch } from './understanding';
+import {
+  DEFAULT_INTENT_MODEL_FILE,
+  IntentRecognizer,
+  detectLanguage,
+  foreignLanguage,
+  parseLanguageSwitch,
+} from './understanding';
 import { LanguageResolver } from './bot/language';
 import { MinIdBot } from './bot/minidBot';
 import { TurnSerializer } from './bot/turnSerializer';
@@ -268,8 +274,13 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
   const privacySecret = config.PRIVACY_SECRET || randomBytes(32).toString('hex');
 
   const i18n = await createI18n();
+  // The classifier built by `npm run build` when it matches the corpus; trained here otherwise.
   const recognizer =
-    overrides.recognizer ?? (await IntentRecognizer.create({ phrases: topicButtonTitles() }));
+    overrides.recognizer ??
+    (await IntentRecognizer.create({ phrases: topicButtonTitles(), modelFile: DEFAULT_INTENT_MODEL_FILE }));
+  if (!overrides.recognizer && recognizer.source.from === 'trained') {
+    logger.info({ reason: recognizer.source.reason }, 'intent model trained at start (no usable model file)');
+  }
   // One store for everything a user's next turn may need, so it can be served by any instance. The
   // same secret keys it on every instance: with PRIVACY_SECRET unset each process draws its own and
   // instances sharing one store would not find each other's entries.
