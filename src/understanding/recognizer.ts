@@ -6,6 +6,7 @@
  * commands) and a trained NLP.js classifier as the main path.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Nlp } from '@nlpjs/basic';
@@ -13,7 +14,7 @@ import enCorpus from './corpus/en.json';
 import nbCorpus from './corpus/nb.json';
 import nnCorpus from './corpus/nn.json';
 import { detectLanguage, type Lang } from './language';
-import { createNlp, type NlpLocale } from './nlp-engine';
+import { createNlp, importModel, type NlpLocale } from './nlp-engine';
 import { parseLanguageSwitch } from './switch';
 import commandPhrases from './commands.json';
 import { foldNorwegian, letterDigitCounts, normalizeText, tokenize } from './text';
@@ -266,7 +267,10 @@ const NLPJS_PACKAGES = ['@nlpjs/nlp', '@nlpjs/nlu', '@nlpjs/neural', '@nlpjs/lan
 export function trainingHash(documents: readonly TrainingDocument[]): string {
   const versions = NLPJS_PACKAGES.map((name) => {
     try {
-      return `${name}@${(require(`${name}/package.json`) as { version?: string }).version ?? '?'}`;
+      const pkg = JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as {
+        version?: string;
+      };
+      return `${name}@${pkg.version ?? '?'}`;
     } catch {
       return `${name}@?`;
     }
@@ -324,7 +328,8 @@ async function readModelFile(
   } catch {
     return { reason: 'unreadable' };
   }
-  if (typeof parsed !== 'object' || parsed === null || parsed.model === undefined) return { reason: 'unreadable' };
+  if (typeof parsed !== 'object' || parsed === null || parsed.model === undefined)
+    return { reason: 'unreadable' };
   if (parsed.format !== MODEL_FORMAT || parsed.hash !== hash) return { reason: 'stale' };
   return { model: parsed.model };
 }
@@ -360,8 +365,11 @@ export class IntentRecognizer {
       const read = await readModelFile(options.modelFile, trainingHash(documents));
       if ('model' in read) {
         const nlp = await createNlp();
-        nlp.fromJSON(read.model);
-        return new IntentRecognizer(nlp, vocabulary, phrases, { from: 'model-file', file: options.modelFile });
+        importModel(nlp, read.model);
+        return new IntentRecognizer(nlp, vocabulary, phrases, {
+          from: 'model-file',
+          file: options.modelFile,
+        });
       }
       return new IntentRecognizer(await trainNlp(documents), vocabulary, phrases, {
         from: 'trained',
