@@ -9,9 +9,10 @@ import { CLK_TCK, processTicks, startServer } from './proc';
  * that moment (utime + stime from /proc, so other processes' load on the machine shows less in it), and
  * the latency of the first turn after ready (so work moved out of start-up into the first turn shows).
  *
- *   npm run build && node dist/scripts/bench/startup.js [--runs N] [--root DIR] [--node-arg ARG]...
+ *   npm run build && node dist/scripts/bench/startup.js [--runs N] [--root DIR] [--echo] [--node-arg ARG]...
  *
- * `--root` measures another built checkout (a before/after in the same run: the runs alternate).
+ * `--root` measures another built checkout (a before/after in the same run: the runs alternate);
+ * `--echo` adds the benchmark's bare echo bot (scripts/bench/echo-bot.ts) on the same stack, the floor.
  */
 
 interface Sample {
@@ -38,11 +39,15 @@ async function turn(client: BenchClient, port: number, conversation: string, tex
 }
 
 /** One start of the server in `root`: ready time, CPU at ready, and the first two turns' latency. */
-export async function measureStart(root: string, nodeArgs: string[] = []): Promise<Sample> {
+export async function measureStart(
+  root: string,
+  nodeArgs: string[] = [],
+  script = 'dist/src/index.js',
+): Promise<Sample> {
   const server = await startServer({
-    name: `minid (${root})`,
+    name: `${script} (${root})`,
     nodeArgs,
-    script: resolve(root, 'dist/src/index.js'),
+    script: resolve(root, script),
     cwd: root,
     env: { LOG_LEVEL: 'warn', PRIVACY_SECRET: randomBytes(32).toString('hex') },
     readyPath: '/readyz',
@@ -75,19 +80,26 @@ function summary(label: string, samples: Sample[]): string {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   let runs = 7;
-  const roots = [resolve(__dirname, '../../..')];
+  const here = resolve(__dirname, '../../..');
+  const targets = [{ label: `MinID ${here}`, root: here, script: 'dist/src/index.js' }];
   const nodeArgs: string[] = [];
   for (let i = 0; i < args.length; i += 1) {
     if (args[i] === '--runs') runs = Number(args[++i]);
-    else if (args[i] === '--root') roots.push(resolve(args[++i]));
-    else if (args[i] === '--node-arg') nodeArgs.push(args[++i]);
+    else if (args[i] === '--root') {
+      const root = resolve(args[++i]);
+      targets.push({ label: `MinID ${root}`, root, script: 'dist/src/index.js' });
+    } else if (args[i] === '--echo') {
+      targets.push({ label: 'echo bot', root: here, script: 'dist/scripts/bench/echo-bot.js' });
+    } else if (args[i] === '--node-arg') nodeArgs.push(args[++i]);
     else throw new Error(`unknown argument ${args[i]}`);
   }
-  const samples = roots.map((): Sample[] => []);
+  const samples = targets.map((): Sample[] => []);
   for (let r = 0; r < runs; r += 1) {
-    for (let i = 0; i < roots.length; i += 1) samples[i].push(await measureStart(roots[i], nodeArgs));
+    for (let i = 0; i < targets.length; i += 1) {
+      samples[i].push(await measureStart(targets[i].root, nodeArgs, targets[i].script));
+    }
   }
-  roots.forEach((root, i) => process.stdout.write(`${summary(root, samples[i])}\n`));
+  targets.forEach((t, i) => process.stdout.write(`${summary(t.label, samples[i])}\n`));
 }
 
 if (require.main === module) {
