@@ -22,7 +22,13 @@ import { recordingSmsGateway, registerWebChat, type DirectLine } from './channel
 import { OneTimeCodes } from './verification/codes';
 import { AbuseLimits } from './limits';
 import type { LimitName } from './rules';
-import { IntentRecognizer, detectLanguage, foreignLanguage, parseLanguageSwitch } from './understanding';
+import {
+  DEFAULT_INTENT_MODEL_FILE,
+  IntentRecognizer,
+  detectLanguage,
+  foreignLanguage,
+  parseLanguageSwitch,
+} from './understanding';
 import { LanguageResolver } from './bot/language';
 import { MinIdBot } from './bot/minidBot';
 import { TurnSerializer } from './bot/turnSerializer';
@@ -37,7 +43,6 @@ import { promptDefaults } from '../dialogs/prompts';
 import type { SharedStore } from './storage/shared';
 import { MemorySharedStore } from './storage/memoryShared';
 import { ExpiringMemoryStorage } from './storage/memoryStorage';
-import { RedisSharedStore, createRedisConnection } from './storage/redisShared';
 import { RedisStorage } from './storage/redisStorage';
 import { EtagConversationState } from './storage/conversationState';
 import { parseAgentTokens, type AgentAccount } from './handoff/agents';
@@ -219,10 +224,17 @@ interface Stores {
   close(): Promise<void>;
 }
 
-function buildStores(config: Config, logger: Logger, privacySecret: string, override?: Storage): Stores {
+async function buildStores(
+  config: Config,
+  logger: Logger,
+  privacySecret: string,
+  override?: Storage,
+): Promise<Stores> {
   // State untouched for the idle timeout is dropped by the store itself, also when never read again.
   const ttlMs = config.IDLE_TIMEOUT_MINUTES * 60_000;
   if (config.STORAGE === 'redis') {
+    // Loaded only here: the Redis client is about 2 % of start-up for the memory store, which needs none.
+    const { RedisSharedStore, createRedisConnection } = await import('./storage/redisShared');
     let lastError: string | undefined;
     const redis = createRedisConnection(config.REDIS_URL, {
       // The client retries every few seconds while Redis is down: log each kind of failure once.
@@ -268,12 +280,17 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
   const privacySecret = config.PRIVACY_SECRET || randomBytes(32).toString('hex');
 
   const i18n = await createI18n();
+  // The classifier built by `npm run build` when it matches the corpus; trained here otherwise.
   const recognizer =
-    overrides.recognizer ?? (await IntentRecognizer.create({ phrases: topicButtonTitles() }));
+    overrides.recognizer ??
+    (await IntentRecognizer.create({ phrases: topicButtonTitles(), modelFile: DEFAULT_INTENT_MODEL_FILE }));
+  if (!overrides.recognizer && recognizer.source.from === 'trained') {
+    logger.info({ reason: recognizer.source.reason }, 'intent model trained at start (no usable model file)');
+  }
   // One store for everything a user's next turn may need, so it can be served by any instance. The
   // same secret keys it on every instance: with PRIVACY_SECRET unset each process draws its own and
   // instances sharing one store would not find each other's entries.
-  const stores = buildStores(config, logger, privacySecret, overrides.storage);
+  const stores = await buildStores(config, logger, privacySecret, overrides.storage);
   const shared = overrides.shared ?? stores.shared;
   const minid = SandboxMinIdService.fromBundledPopulation({ store: shared, secret: privacySecret });
   const sms = new SandboxSmsGateway({ now: clock, store: shared, secret: privacySecret });

@@ -33,8 +33,19 @@ export {
   isDestructiveIntent,
   DESTRUCTIVE_INTENTS,
   MAX_CANDIDATES,
+  DEFAULT_INTENT_MODEL_FILE,
+  trainIntentModel,
+  trainingDocuments,
+  trainingHash,
 } from './recognizer';
-export type { Intent, Understood, Corpus } from './recognizer';
+export type {
+  Intent,
+  Understood,
+  Corpus,
+  IntentModelFile,
+  ModelFallbackReason,
+  TrainingDocument,
+} from './recognizer';
 export {
   numberText,
   numberRuns,

@@ -61,6 +61,10 @@ declare module '@nlpjs/basic' {
     addLanguage(locales: string | string[]): void;
     addDocument(locale: string, utterance: string, intent: string): void;
     train(): Promise<unknown>;
+    /** The trained state as plain JSON (what `export()` stringifies). */
+    toJSON(): unknown;
+    /** Restores a state `toJSON()` gave; the Nlp must have the same languages and settings. */
+    fromJSON(json: unknown): void;
     classify(
       locale: string,
       utterance: string,

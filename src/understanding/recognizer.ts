@@ -5,12 +5,16 @@
  * Intent recognition: a small deterministic front (digits, explicit language switches, exact one-line
  * commands) and a trained NLP.js classifier as the main path.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Nlp } from '@nlpjs/basic';
 import enCorpus from './corpus/en.json';
 import nbCorpus from './corpus/nb.json';
 import nnCorpus from './corpus/nn.json';
 import { detectLanguage, type Lang } from './language';
-import { createNlp, type NlpLocale } from './nlp-engine';
+import { createNlp, importModel, type NlpLocale } from './nlp-engine';
 import { parseLanguageSwitch } from './switch';
 import commandPhrases from './commands.json';
 import { foldNorwegian, letterDigitCounts, normalizeText, tokenize } from './text';
@@ -227,39 +231,172 @@ function isIntent(value: string): value is Intent {
   return (INTENTS as readonly string[]).includes(value);
 }
 
+/** One training document of the classifier: the prepared utterance, its NLP.js locale and intent. */
+export interface TrainingDocument {
+  locale: NlpLocale;
+  utterance: string;
+  intent: Intent;
+}
+
+/** The classifier's training documents from the corpus files, prepared, in corpus order. */
+export function trainingDocuments(): TrainingDocument[] {
+  const documents: TrainingDocument[] = [];
+  for (const [lang, corpus] of Object.entries(CORPORA) as [Lang, Corpus][]) {
+    for (const [intent, utterances] of Object.entries(corpus)) {
+      if (!isIntent(intent)) throw new Error(`corpus ${lang}.json: unknown intent "${intent}"`);
+      for (const utterance of utterances ?? []) {
+        documents.push({ locale: NLP_LOCALE[lang], utterance: prepareForClassifier(utterance), intent });
+      }
+    }
+  }
+  return documents;
+}
+
+/**
+ * Bumped when the model file's layout or the way documents become a model changes in our code (the
+ * corpus, its preparation and the NLP.js versions are in the hash already).
+ */
+const MODEL_FORMAT = 1;
+/** NLP.js packages whose code decides what a trained model holds (tokenisers, stemmers, the network). */
+const NLPJS_PACKAGES = ['@nlpjs/nlp', '@nlpjs/nlu', '@nlpjs/neural', '@nlpjs/lang-no', '@nlpjs/lang-en'];
+
+/**
+ * What a trained model depends on: the prepared documents, the model format and the installed NLP.js
+ * versions. A model file whose hash differs from this was trained from something else and is not used.
+ */
+export function trainingHash(documents: readonly TrainingDocument[]): string {
+  const versions = NLPJS_PACKAGES.map((name) => {
+    try {
+      const pkg = JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as {
+        version?: string;
+      };
+      return `${name}@${pkg.version ?? '?'}`;
+    } catch {
+      return `${name}@?`;
+    }
+  });
+  return createHash('sha256')
+    .update(JSON.stringify({ format: MODEL_FORMAT, versions, documents }))
+    .digest('hex');
+}
+
+/** The model file `npm run build` writes: the trained NLP.js model and the hash it was trained for. */
+export interface IntentModelFile {
+  format: typeof MODEL_FORMAT;
+  hash: string;
+  /** NLP.js's own export of the trained Nlp (`nlp.toJSON()`). */
+  model: unknown;
+}
+
+/**
+ * Where `npm run build` puts the model (dist/intent-model.json, next to the compiled code). Under
+ * ts-node or jest this points at the repository root, where no model is built, so those train.
+ */
+export const DEFAULT_INTENT_MODEL_FILE = resolve(__dirname, '../../intent-model.json');
+
+async function trainNlp(documents: readonly TrainingDocument[]): Promise<Nlp> {
+  const nlp = await createNlp();
+  for (const d of documents) nlp.addDocument(d.locale, d.utterance, d.intent);
+  await nlp.train();
+  return nlp;
+}
+
+/** Trains the classifier from the corpus and returns it as a model file (the build script writes it). */
+export async function trainIntentModel(): Promise<IntentModelFile> {
+  const documents = trainingDocuments();
+  const nlp = await trainNlp(documents);
+  return { format: MODEL_FORMAT, hash: trainingHash(documents), model: nlp.toJSON() };
+}
+
+/** Why a model file was not used (the recognizer then trained at start, as without a file). */
+export type ModelFallbackReason = 'no-file' | 'missing' | 'unreadable' | 'stale';
+
+/** Reads a model file; the model when its hash matches `hash`, else why not. */
+async function readModelFile(
+  file: string,
+  hash: string,
+): Promise<{ model: unknown } | { reason: ModelFallbackReason }> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    return { reason: (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unreadable' };
+  }
+  let parsed: Partial<IntentModelFile>;
+  try {
+    parsed = JSON.parse(text) as Partial<IntentModelFile>;
+  } catch {
+    return { reason: 'unreadable' };
+  }
+  if (typeof parsed !== 'object' || parsed === null || parsed.model === undefined)
+    return { reason: 'unreadable' };
+  if (parsed.format !== MODEL_FORMAT || parsed.hash !== hash) return { reason: 'stale' };
+  return { model: parsed.model };
+}
+
+/** Training documents classified after an import (see {@link warmUp}): every this-many-th one. */
+const WARM_UP_EVERY = 20;
+
+/**
+ * Runs the classifier over a sample of the corpus before the recognizer is handed out. Training runs the
+ * tokenisers, stemmers and network thousands of times, so they are compiled and fast by the first
+ * message; an imported model has run none of them, and the first classifications of each language took
+ * 5–10 ms of CPU more. About 85 classifications (some tens of ms at start) bring the first turn back to
+ * what it was when the model was trained at start.
+ */
+async function warmUp(nlp: Nlp, documents: readonly TrainingDocument[]): Promise<void> {
+  for (let i = 0; i < documents.length; i += WARM_UP_EVERY) {
+    await nlp.classify(documents[i].locale, documents[i].utterance);
+  }
+}
+
 export class IntentRecognizer {
   private constructor(
     private readonly nlp: Nlp,
     private readonly vocabulary: ReadonlySet<string>,
     private readonly phrases: ReadonlyMap<string, Intent>,
+    /** Where the classifier came from: a model file built ahead, or training at start. */
+    readonly source: { from: 'model-file'; file: string } | { from: 'trained'; reason: ModelFallbackReason },
   ) {}
 
   /**
-   * Builds and trains a recognizer from the corpus files (no file writes). `phrases` are exact whole
-   * messages with a known intent, e.g. the titles of the bot's own topic buttons in every language.
+   * Builds a recognizer from the corpus files (no file writes). `phrases` are exact whole messages with a
+   * known intent, e.g. the titles of the bot's own topic buttons in every language. With `modelFile`,
+   * the classifier is imported from that file (see `npm run build`) when it was trained from this very
+   * corpus and NLP.js version; when the file is missing, unreadable or stale it is trained here instead,
+   * as without a file, so the result is the same either way, only slower.
    */
   static async create(
-    options: { phrases?: Readonly<Record<string, string>> } = {},
+    options: { phrases?: Readonly<Record<string, string>>; modelFile?: string } = {},
   ): Promise<IntentRecognizer> {
-    const nlp = await createNlp();
+    const documents = trainingDocuments();
     const vocabulary = new Set<string>();
-    for (const [lang, corpus] of Object.entries(CORPORA) as [Lang, Corpus][]) {
-      for (const [intent, utterances] of Object.entries(corpus)) {
-        if (!isIntent(intent)) throw new Error(`corpus ${lang}.json: unknown intent "${intent}"`);
-        for (const utterance of utterances ?? []) {
-          const prepared = prepareForClassifier(utterance);
-          nlp.addDocument(NLP_LOCALE[lang], prepared, intent);
-          for (const t of tokenize(prepared)) vocabulary.add(prefix(t));
-        }
-      }
-    }
-    await nlp.train();
+    for (const d of documents) for (const t of tokenize(d.utterance)) vocabulary.add(prefix(t));
     const phrases = new Map<string, Intent>();
     for (const [phrase, intent] of Object.entries(options.phrases ?? {})) {
       if (!isIntent(intent)) throw new Error(`phrase "${phrase}": unknown intent "${intent}"`);
       phrases.set(commandKey(phrase), intent);
     }
-    return new IntentRecognizer(nlp, vocabulary, phrases);
+    if (options.modelFile !== undefined) {
+      const read = await readModelFile(options.modelFile, trainingHash(documents));
+      if ('model' in read) {
+        const nlp = await createNlp();
+        importModel(nlp, read.model);
+        await warmUp(nlp, documents);
+        return new IntentRecognizer(nlp, vocabulary, phrases, {
+          from: 'model-file',
+          file: options.modelFile,
+        });
+      }
+      return new IntentRecognizer(await trainNlp(documents), vocabulary, phrases, {
+        from: 'trained',
+        reason: read.reason,
+      });
+    }
+    return new IntentRecognizer(await trainNlp(documents), vocabulary, phrases, {
+      from: 'trained',
+      reason: 'no-file',
+    });
   }
 
   async understand(text: string): Promise<Understood> {
