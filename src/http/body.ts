@@ -29,8 +29,11 @@ export interface BodyLimits {
 
 export const ACTIVITY_BODY_LIMITS: BodyLimits = { maxBytes: 256 * 1024, maxDepth: 32, maxNodes: 20_000 };
 
-/** Reads and parses a JSON body; throws BadRequestBodyError with the status to answer. */
-export async function readJsonBody(req: IncomingMessage, limits: BodyLimits): Promise<unknown> {
+/**
+ * The body as text, once it is uncompressed, of the one accepted media type and within `maxBytes`
+ * (declared and actual); throws BadRequestBodyError with the status to answer.
+ */
+async function readTypedText(req: IncomingMessage, mediaType: string, maxBytes: number): Promise<string> {
   const encoding = String(req.headers['content-encoding'] ?? 'identity')
     .trim()
     .toLowerCase();
@@ -41,14 +44,19 @@ export async function readJsonBody(req: IncomingMessage, limits: BodyLimits): Pr
     .split(';')[0]
     .trim()
     .toLowerCase();
-  if (type !== 'application/json') {
-    throw new BadRequestBodyError(415, 'the body must be application/json');
+  if (type !== mediaType) {
+    throw new BadRequestBodyError(415, `the body must be ${mediaType}`);
   }
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limits.maxBytes) {
+  if (Number.isFinite(declared) && declared > maxBytes) {
     throw new BadRequestBodyError(413, 'the body is too large');
   }
-  const text = await readLimited(req, limits.maxBytes);
+  return readLimited(req, maxBytes);
+}
+
+/** Reads and parses a JSON body; throws BadRequestBodyError with the status to answer. */
+export async function readJsonBody(req: IncomingMessage, limits: BodyLimits): Promise<unknown> {
+  const text = await readTypedText(req, 'application/json', limits.maxBytes);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -175,24 +183,7 @@ export async function readFormBody(
   req: IncomingMessage,
   limits: FormLimits,
 ): Promise<Record<string, string | string[]>> {
-  const encoding = String(req.headers['content-encoding'] ?? 'identity')
-    .trim()
-    .toLowerCase();
-  if (encoding !== 'identity' && encoding !== '') {
-    throw new BadRequestBodyError(415, 'content-encoding is not accepted; send the body uncompressed');
-  }
-  const type = String(req.headers['content-type'] ?? '')
-    .split(';')[0]
-    .trim()
-    .toLowerCase();
-  if (type !== 'application/x-www-form-urlencoded') {
-    throw new BadRequestBodyError(415, 'the body must be application/x-www-form-urlencoded');
-  }
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limits.maxBytes) {
-    throw new BadRequestBodyError(413, 'the body is too large');
-  }
-  const text = await readLimited(req, limits.maxBytes);
+  const text = await readTypedText(req, 'application/x-www-form-urlencoded', limits.maxBytes);
   if ((text.match(/&/g)?.length ?? 0) >= limits.maxFields) {
     throw new BadRequestBodyError(400, 'the body has too many fields');
   }
