@@ -13,7 +13,13 @@ import { close, listen } from '../../src/server';
 import { requireChromium, seriousAxeViolations, type TestBrowser } from '../support/browser';
 import { fakeClock } from '../support/fake-clock';
 import { logCapture } from '../support/harness';
-import { conversationId, localeText, startConnectorStub, type ConnectorStub } from '../http/support';
+import {
+  conversationId,
+  localeText,
+  postToChannel,
+  startConnectorStub,
+  type ConnectorStub,
+} from '../http/support';
 
 jest.setTimeout(120_000);
 
@@ -23,7 +29,6 @@ let app: App;
 let base: string;
 let channel: ConnectorStub;
 let browser: TestBrowser;
-let counter = 0;
 // A Tuesday at noon: support is open, so asking for a person queues.
 const clock = fakeClock('2026-11-24T12:00:00+01:00');
 const logs = logCapture();
@@ -61,24 +66,7 @@ function text(lang: Lang, key: string, params: Record<string, string | number> =
 }
 
 async function say(conversation: string, words: string): Promise<void> {
-  counter += 1;
-  const res = await fetch(`${base}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      type: 'message',
-      id: `act-${counter}`,
-      text: words,
-      locale: 'nb-NO',
-      channelId: 'webchat',
-      serviceUrl: channel.url,
-      from: { id: `user-${conversation}` },
-      recipient: { id: 'bot' },
-      conversation: { id: conversation },
-    }),
-  });
-  expect(res.status).toBeLessThan(300);
-  await res.arrayBuffer();
+  await postToChannel(base, channel, conversation, { text: words });
 }
 
 async function userWaits(conversation: string): Promise<void> {

@@ -11,7 +11,14 @@ import { close, listen } from '../../src/server';
 import { fakeClock } from '../support/fake-clock';
 import { logCapture } from '../support/harness';
 import { REDIS_URL, requireRedis } from '../support/redis';
-import { conversationId, localeText, readLocale, startConnectorStub, type ConnectorStub } from './support';
+import {
+  conversationId,
+  localeText,
+  postToChannel,
+  readLocale,
+  startConnectorStub,
+  type ConnectorStub,
+} from './support';
 
 const KARI = 'kari-token-0123456789abcdefghijklmnopq';
 const OLA = 'ola-token-0123456789abcdefghijklmnopqrs';
@@ -25,7 +32,6 @@ const CONFIG = {
 let app: App;
 let base: string;
 let channel: ConnectorStub;
-let counter = 0;
 const clock = fakeClock('2026-11-24T12:00:00+01:00');
 const logs = logCapture();
 
@@ -43,24 +49,7 @@ afterAll(async () => {
 
 /** One user message with ordinary delivery (replies go to the stub channel). */
 async function say(conversation: string, text: string): Promise<void> {
-  counter += 1;
-  const res = await fetch(`${base}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      type: 'message',
-      id: `act-${counter}`,
-      text,
-      locale: 'nb-NO',
-      channelId: 'webchat',
-      serviceUrl: channel.url,
-      from: { id: `user-${conversation}` },
-      recipient: { id: 'bot' },
-      conversation: { id: conversation },
-    }),
-  });
-  expect(res.status).toBeLessThan(300);
-  await res.arrayBuffer();
+  await postToChannel(base, channel, conversation, { text });
 }
 
 /** A user who starts an order and asks for a person (queued: support is open at the fake clock's time). */

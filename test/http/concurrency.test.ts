@@ -10,14 +10,20 @@ import { close, listen } from '../../src/server';
 import { LIMIT_POLICY } from '../../src/rules';
 import { REFERENCE_NOW } from '../support/harness';
 import { personId } from '../transcripts/format';
-import { conversationId, localeText, startConnectorStub, type ConnectorStub } from './support';
+import {
+  conversationId,
+  localeText,
+  postToChannel,
+  repliesTo,
+  startConnectorStub,
+  type ConnectorStub,
+} from './support';
 
 const PHONE = '+4741234567';
 
 let app: App;
 let base: string;
 let channel: ConnectorStub;
-let counter = 0;
 
 beforeAll(async () => {
   channel = await startConnectorStub();
@@ -38,31 +44,7 @@ afterAll(async () => {
 
 /** Posts one message with ordinary delivery; resolves with its id once the server has answered 200. */
 async function post(conversation: string, text: string, locale = 'nb-NO'): Promise<string> {
-  counter += 1;
-  const id = `act-${counter}`;
-  const res = await fetch(`${base}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      type: 'message',
-      id,
-      text,
-      locale,
-      channelId: 'webchat',
-      serviceUrl: channel.url,
-      from: { id: `user-${conversation}` },
-      recipient: { id: 'bot' },
-      conversation: { id: conversation },
-    }),
-  });
-  expect(res.status).toBeLessThan(300);
-  await res.arrayBuffer();
-  return id;
-}
-
-/** The bot's replies to one activity, in the order the channel received them. */
-function repliesTo(activityId: string): string[] {
-  return channel.posts.filter((p) => p.activityId === activityId).map((p) => String(p.body.text ?? ''));
+  return postToChannel(base, channel, conversation, { text, locale });
 }
 
 function postsOf(conversation: string) {
@@ -83,8 +65,8 @@ describe('one turn at a time per conversation', () => {
       }),
     );
     for (const { c, toEnglish, toNynorsk } of pairs) {
-      expect(repliesTo(toEnglish).join(' ')).toContain(english);
-      expect(repliesTo(toNynorsk).join(' ')).toContain(nynorsk);
+      expect(repliesTo(channel, toEnglish).join(' ')).toContain(english);
+      expect(repliesTo(channel, toNynorsk).join(' ')).toContain(nynorsk);
       // The replies of one turn all come before those of the other: the turns did not overlap.
       const order = postsOf(c)
         .map((p) => p.activityId)
@@ -94,7 +76,7 @@ describe('one turn at a time per conversation', () => {
       // The language the last turn set is the one the conversation keeps: its save was not overwritten.
       const last = order.at(-1) === toEnglish ? 'en' : 'nn';
       const next = await post(c, 'språk');
-      expect(repliesTo(next).join(' ')).toContain(chooseIn[last]);
+      expect(repliesTo(channel, next).join(' ')).toContain(chooseIn[last]);
     }
   });
 
@@ -111,13 +93,13 @@ describe('one turn at a time per conversation', () => {
     const codes = Array.from({ length: 300 }, (_, i) => (i === 150 ? right : wrong(i)));
     const ids = await Promise.all(codes.map((code) => post(c, code)));
 
-    const answers = ids.map((id) => repliesTo(id).join(' '));
+    const answers = ids.map((id) => repliesTo(channel, id).join(' '));
     // The conversation may send LIMIT_POLICY.messagesPerConversation messages a minute (4 went to the
     // set-up): those are answered, the rest refused before any turn ran, and the flood told so once.
     const notices = answers.filter((a) => a.includes(localeText('nb', 'limits.messagesPerConversation')));
     expect(notices).toHaveLength(1);
     const read = LIMIT_POLICY.messagesPerConversation.max - 4;
-    expect(ids.filter((id) => repliesTo(id).length > 0)).toHaveLength(read + 1);
+    expect(ids.filter((id) => repliesTo(channel, id).length > 0)).toHaveLength(read + 1);
     const prefix = (key: string) => localeText('nb', key).split('{{')[0];
     const wrongAnswers = answers.filter((a) => a.includes(prefix('code.wrong_other')));
     const locked = answers.filter((a) => a.includes(prefix('code.locked')));

@@ -12,14 +12,13 @@ import { SUPPORT } from '../../src/rules';
 import { fakeClock } from '../support/fake-clock';
 import { logCapture } from '../support/harness';
 import { personId } from '../transcripts/format';
-import { conversationId, localeText, startConnectorStub, type ConnectorStub } from './support';
+import { conversationId, localeText, postToChannel, startConnectorStub, type ConnectorStub } from './support';
 
 const PHONE = '+4741234567';
 
 let app: App;
 let base: string;
 let channel: ConnectorStub;
-let counter = 0;
 const clock = fakeClock('2026-11-24T12:00:00+01:00');
 const logs = logCapture();
 
@@ -47,24 +46,8 @@ async function post(
   conversation: string,
   activity: Record<string, unknown>,
 ): Promise<Array<Record<string, unknown>>> {
-  counter += 1;
-  const id = `act-${counter}`;
-  const res = await fetch(`${base}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      id,
-      locale: 'nb-NO',
-      channelId: 'webchat',
-      serviceUrl: channel.url,
-      from: { id: `user-${conversation}`, name: 'Kari Nordmann' },
-      recipient: { id: 'bot' },
-      conversation: { id: conversation },
-      ...activity,
-    }),
-  });
-  expect(res.status).toBeLessThan(300);
-  await res.arrayBuffer();
+  const from = { id: `user-${conversation}`, name: 'Kari Nordmann' };
+  const id = await postToChannel(base, channel, conversation, { from, ...activity });
   return channel.posts.filter((p) => p.activityId === id).map((p) => p.body);
 }
 

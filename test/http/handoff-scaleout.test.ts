@@ -8,7 +8,14 @@ import { close, listen } from '../../src/server';
 import { fakeClock } from '../support/fake-clock';
 import { REDIS_URL, requireRedis, type TestRedis } from '../support/redis';
 import { personId } from '../transcripts/format';
-import { conversationId, localeText, startConnectorStub, type ConnectorStub } from './support';
+import {
+  conversationId,
+  localeText,
+  postToChannel,
+  repliesTo,
+  startConnectorStub,
+  type ConnectorStub,
+} from './support';
 
 const KARI = 'kari-token-0123456789abcdefghijklmnopq';
 const OLA = 'ola-token-0123456789abcdefghijklmnopqrs';
@@ -19,7 +26,6 @@ let channel: ConnectorStub;
 const apps: App[] = [];
 const bases: string[] = [];
 const clock = fakeClock('2026-11-24T12:00:00+01:00');
-let counter = 0;
 
 beforeAll(async () => {
   redis = await requireRedis('handoff-scaleout');
@@ -49,26 +55,7 @@ afterAll(async () => {
 });
 
 async function say(instance: number, conversation: string, text: string): Promise<string[]> {
-  counter += 1;
-  const id = `scale-act-${counter}`;
-  const res = await fetch(`${bases[instance]}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      type: 'message',
-      id,
-      text,
-      locale: 'nb-NO',
-      channelId: 'webchat',
-      serviceUrl: channel.url,
-      from: { id: `user-${conversation}` },
-      recipient: { id: 'bot' },
-      conversation: { id: conversation },
-    }),
-  });
-  expect(res.status).toBeLessThan(300);
-  await res.arrayBuffer();
-  return channel.posts.filter((p) => p.activityId === id).map((p) => String(p.body.text ?? ''));
+  return repliesTo(channel, await postToChannel(bases[instance], channel, conversation, { text }));
 }
 
 async function agent(instance: number, method: 'GET' | 'POST', path: string, token: string, body?: unknown) {

@@ -11,7 +11,14 @@ import { SUPPORT } from '../../src/rules';
 import { fakeClock } from '../support/fake-clock';
 import { logCapture } from '../support/harness';
 import { personId } from '../transcripts/format';
-import { conversationId, localeText, startConnectorStub, type ConnectorStub } from './support';
+import {
+  conversationId,
+  localeText,
+  postToChannel,
+  repliesTo,
+  startConnectorStub,
+  type ConnectorStub,
+} from './support';
 
 const KARI = 'kari-token-0123456789abcdefghijklmnopq';
 const OLA = 'ola-token-0123456789abcdefghijklmnopqrs';
@@ -21,7 +28,6 @@ const MINUTE = 60_000;
 let app: App;
 let base: string;
 let channel: ConnectorStub;
-let counter = 0;
 const clock = fakeClock('2026-11-24T12:00:00+01:00');
 const logs = logCapture();
 
@@ -51,26 +57,8 @@ beforeEach(() => {
 
 /** Posts one user message with ordinary delivery; resolves with the texts the channel got for it. */
 async function say(conversation: string, text: string, locale = 'nb-NO'): Promise<string[]> {
-  counter += 1;
-  const id = `act-${counter}`;
-  const res = await fetch(`${base}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      type: 'message',
-      id,
-      text,
-      locale,
-      channelId: 'webchat',
-      serviceUrl: channel.url,
-      from: { id: `user-${conversation}`, name: 'Kari Nordmann' },
-      recipient: { id: 'bot' },
-      conversation: { id: conversation },
-    }),
-  });
-  expect(res.status).toBeLessThan(300);
-  await res.arrayBuffer();
-  return channel.posts.filter((p) => p.activityId === id).map((p) => String(p.body.text ?? ''));
+  const from = { id: `user-${conversation}`, name: 'Kari Nordmann' };
+  return repliesTo(channel, await postToChannel(base, channel, conversation, { text, locale, from }));
 }
 
 /** Everything the channel got for a conversation from index `from` on (proactive messages included). */

@@ -139,3 +139,41 @@ export async function sayTexts(base: string, conversation: string, text: string)
     .map((a) => a.text ?? '')
     .join('\n');
 }
+
+/**
+ * Posts one activity of `conversation` to the bot at `base` with ordinary delivery, so the replies go to
+ * the stub `channel`, and expects it accepted; resolves with the activity's id. `fields` override the
+ * defaults of a bokmål web chat message (an event's type and name, another locale, the user's name).
+ */
+export async function postToChannel(
+  base: string,
+  channel: Pick<ConnectorStub, 'url'>,
+  conversation: string,
+  fields: Record<string, unknown>,
+): Promise<string> {
+  activityCounter += 1;
+  const id = `act-${activityCounter}`;
+  const res = await fetch(`${base}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      type: 'message',
+      id,
+      locale: 'nb-NO',
+      channelId: 'webchat',
+      serviceUrl: channel.url,
+      from: { id: `user-${conversation}` },
+      recipient: { id: 'bot' },
+      conversation: { id: conversation },
+      ...fields,
+    }),
+  });
+  expect(res.status).toBeLessThan(300);
+  await res.arrayBuffer();
+  return id;
+}
+
+/** The texts the stub channel got in reply to one activity, in the order it received them. */
+export function repliesTo(channel: Pick<ConnectorStub, 'posts'>, activityId: string): string[] {
+  return channel.posts.filter((p) => p.activityId === activityId).map((p) => String(p.body.text ?? ''));
+}
