@@ -3,18 +3,9 @@
  * were most of a conversation's state), and is still asked again in full, in the current language, after
  * a question mid-flow, a wrong answer, a language switch and an agent handing the conversation back.
  */
-import { runConversation } from '../transcripts/runner';
+import { lastReplyText, runConversation } from '../transcripts/runner';
 import { REFERENCE_NOW } from '../support/harness';
-
-function stateText(memory: Record<string, string | undefined>): string {
-  return Object.values(memory).filter(Boolean).join('\n');
-}
-
-const lastReply = (run: Awaited<ReturnType<typeof runConversation>>): string =>
-  run.turns
-    .at(-1)
-    ?.bot.map((b) => b.text)
-    .join('\n') ?? '';
+import { storageText } from './support';
 
 describe('prompt texts in conversation state', () => {
   test('the waiting phone prompt is stored by its key, with no sentence of it', async () => {
@@ -24,9 +15,9 @@ describe('prompt texts in conversation state', () => {
       now: REFERENCE_NOW,
       turns: [{ user: 'hei' }, { user: '1' }, { user: '{{id:adult-plain}}' }],
     });
-    const asked = lastReply(run);
+    const asked = lastReplyText(run.turns);
     expect(asked).toMatch(/mobilnummer/i);
-    const state = stateText(run.bot.memory);
+    const state = storageText(run.bot.memory);
     expect(state).toContain('"phone.ask"');
     // No sentence of the prompt is in the stored state: only keys.
     expect(state).not.toMatch(/mobilnummer/i);
@@ -40,23 +31,23 @@ describe('prompt texts in conversation state', () => {
       now: REFERENCE_NOW,
       turns: [{ user: 'hei' }, { user: '1' }, { user: '{{id:adult-plain}}' }, { user: 'hva koster det?' }],
     });
-    expect(lastReply(run)).toMatch(/mobilnummer/i);
+    expect(lastReplyText(run.turns)).toMatch(/mobilnummer/i);
     const english = await runConversation({
       locale: 'nb-NO',
       channelId: 'test',
       now: REFERENCE_NOW,
       turns: [{ user: 'hei' }, { user: '1' }, { user: '{{id:adult-plain}}' }, { user: 'English please' }],
     });
-    expect(lastReply(english)).toMatch(/mobile number/i);
-    expect(stateText(english.bot.memory)).not.toMatch(/mobile number/i);
+    expect(lastReplyText(english.turns)).toMatch(/mobile number/i);
+    expect(storageText(english.bot.memory)).not.toMatch(/mobile number/i);
     const wrong = await runConversation({
       locale: 'en-US',
       channelId: 'test',
       now: REFERENCE_NOW,
       turns: [{ user: 'hello' }, { user: '1' }, { user: '{{id:adult-plain}}' }, { user: '123' }],
     });
-    expect(lastReply(wrong)).toMatch(/mobile number/i);
-    expect(stateText(wrong.bot.memory)).not.toMatch(/mobile number/i);
+    expect(lastReplyText(wrong.turns)).toMatch(/mobile number/i);
+    expect(storageText(wrong.bot.memory)).not.toMatch(/mobile number/i);
     await Promise.all([run.bot.built.close(), english.bot.built.close(), wrong.bot.built.close()]);
   });
 });

@@ -186,6 +186,16 @@ export function replyText(turns: readonly TranscriptTurn[]): string {
     .join('\n');
 }
 
+/** The text of the bot's replies to the last turn, one reply a line. */
+export function lastReplyText(turns: readonly TranscriptTurn[]): string {
+  return (
+    turns
+      .at(-1)
+      ?.bot.map((b) => b.text)
+      .join('\n') ?? ''
+  );
+}
+
 /** The `expect` fragments that do not appear in the replies. */
 export function missingFragments(turns: readonly TranscriptTurn[], expect: readonly string[]): string[] {
   const text = replyText(turns);
