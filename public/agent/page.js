@@ -21,15 +21,19 @@
   };
 
   const $ = (id) => document.getElementById(id);
-  const state = {
-    lang: 'nb',
-    strings: {},
+  /** What a signed-in session holds; signing out puts these back. */
+  const signedOut = () => ({
     token: null,
     me: null,
     queue: [],
     known: new Set(),
     queueLoaded: false,
     queueFollow: null,
+  });
+  const state = {
+    lang: 'nb',
+    strings: {},
+    ...signedOut(),
     active: null,
     sound: true,
     audio: null,
@@ -560,14 +564,7 @@
   function signOut(message) {
     if (state.queueFollow) state.queueFollow.abort();
     closeConversation(false);
-    Object.assign(state, {
-      token: null,
-      me: null,
-      queue: [],
-      known: new Set(),
-      queueLoaded: false,
-      queueFollow: null,
-    });
+    Object.assign(state, signedOut());
     sessionStorage.removeItem(KEYS.token);
     setPolling(false);
     $('queue').replaceChildren();
