@@ -14,7 +14,7 @@ interface StackNode {
 }
 
 /** Every prompt's options on the stack (component dialogs nest their own stacks), with its spec. */
-export function specifiedPrompts(state: DialogState | undefined): Array<[PromptOptions, PromptSpec]> {
+function specifiedPrompts(state: DialogState | undefined): Array<[PromptOptions, PromptSpec]> {
   const out: Array<[PromptOptions, PromptSpec]> = [];
   const visit = (node: StackNode | undefined, depth: number): void => {
     // A stack deeper than any flow has is not ours to walk (a corrupted or hostile state).

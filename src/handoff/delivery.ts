@@ -2,25 +2,20 @@ import type { BotState, CloudAdapter, ConversationReference, TurnContext } from 
 import type { DialogInstance, DialogState, PromptOptions } from 'botbuilder-dialogs';
 import { renderMessage } from '../bot/render';
 import type { i18n } from 'i18next';
-import { specifiedPrompts } from '../bot/promptTexts';
+import { bindPromptTexts } from '../bot/promptTexts';
 import { DIALOG_STATE_PROPERTY, SESSION_PROPERTY, type SessionState } from '../bot/session';
-import { composed, promptSpecOf } from '../bot/text';
+import { promptSpecOf } from '../bot/text';
 import { setTurnLanguage } from '../bot/turn';
 import type { InternalChannels } from '../channels/internal';
 import type { Deliver } from './builtinHub';
 
-/** The prompt the user was answering when the conversation was handed off (innermost on the stack). */
-function pendingPrompt(state: DialogState | undefined): PromptOptions | undefined {
-  return specifiedPrompts(state).at(-1)?.[0] ?? legacyPrompt(state);
-}
-
-/** A prompt not built from locale keys keeps its rendered text in state (innermost on the stack). */
-function legacyPrompt(state: DialogState | undefined, depth = 0): PromptOptions | undefined {
+/** The options of the prompt the user was answering when the conversation was handed off (innermost). */
+function pendingPrompt(state: DialogState | undefined, depth = 0): PromptOptions | undefined {
   const top: DialogInstance | undefined = state?.dialogStack?.at(-1);
   if (!top || depth > 12) return undefined;
-  const inner = legacyPrompt((top.state as { dialogs?: DialogState } | undefined)?.dialogs, depth + 1);
+  const inner = pendingPrompt((top.state as { dialogs?: DialogState } | undefined)?.dialogs, depth + 1);
   const options = (top.state as { options?: PromptOptions } | undefined)?.options;
-  return inner ?? (options?.prompt ? options : undefined);
+  return inner ?? (options?.prompt || promptSpecOf(options) ? options : undefined);
 }
 
 /**
@@ -32,25 +27,24 @@ export function deliveryLogic(
   conversationState: BotState,
   reference: Partial<ConversationReference>,
   text: string,
-  options?: { resumePrompt?: boolean },
-  i18n?: i18n,
+  options: { resumePrompt?: boolean } | undefined,
+  i18n: i18n,
 ): (context: TurnContext) => Promise<void> {
   const dialogState = conversationState.createProperty<DialogState>(DIALOG_STATE_PROPERTY);
   return async (context: TurnContext) => {
     await context.sendActivity(renderMessage(reference.channelId, text));
     if (!options?.resumePrompt) return;
     await conversationState.load(context);
-    const waiting = pendingPrompt(await dialogState.get(context));
-    const spec = promptSpecOf(waiting);
-    if (spec && i18n) {
-      // Prompt texts are rendered from their keys in the conversation's language (state keeps no text).
-      const session = await conversationState.createProperty<SessionState>(SESSION_PROPERTY).get(context);
-      const lang = session?.lang ?? 'nb';
-      setTurnLanguage(context, lang, i18n.getFixedT(lang));
-      await context.sendActivity(composed(context, spec.prompt));
-    } else if (waiting?.prompt) {
-      await context.sendActivity(waiting.prompt);
-    }
+    const state = await dialogState.get(context);
+    const waiting = pendingPrompt(state);
+    if (!waiting) return;
+    // State keeps a prompt's locale keys, not its text: render it as a turn would, in the conversation's
+    // language.
+    const session = await conversationState.createProperty<SessionState>(SESSION_PROPERTY).get(context);
+    const lang = session?.lang ?? 'nb';
+    setTurnLanguage(context, lang, i18n.getFixedT(lang));
+    bindPromptTexts(context, state);
+    if (waiting.prompt) await context.sendActivity(waiting.prompt);
   };
 }
 
