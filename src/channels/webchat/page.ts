@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { repoRoot } from '../../http/static';
+import { join } from 'node:path';
 import type { Request, Response, Server } from 'restify';
 import { LANGS, type Lang } from '../../i18n';
 
@@ -31,17 +32,6 @@ export interface WebChatPageDeps {
   sandbox: boolean;
   /** Direct Line token lifetime, so the page refreshes well before expiry. */
   tokenMinutes: number;
-}
-
-/** The repository root (src/... when run with ts-node, dist/src/... when built). */
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new VendoredBundleError('cannot find the repository root');
-    dir = up;
-  }
-  return dir;
 }
 
 interface Asset {
