@@ -2,6 +2,7 @@ import { ActivityTypes } from 'botbuilder';
 import {
   ComponentDialog,
   Dialog,
+  type DialogState,
   DialogTurnStatus,
   type DialogContext,
   type DialogInstance,
@@ -54,15 +55,47 @@ export function looksLikeSecret(text: string): boolean {
   return !words.some((w) => NOT_A_SECRET.has(w));
 }
 
+/** One level of the active dialog stack: the running instance and the dialog it is an instance of. */
+interface ActiveLevel {
+  instance: DialogInstance;
+  dialog: Dialog | undefined;
+}
+
+/**
+ * The active dialog at each level, outermost first, read from the stacks in state. DialogContext's `child`
+ * builds a new DialogContext (with its own memory manager) per level and per call, and the interruption
+ * check walks the stack several times a turn; reading the stacks directly gives the same chain without
+ * them. A ComponentDialog keeps its inner stack in its instance state under `dialogs` (see its
+ * createInnerDC); a dialog id is looked up as DialogContext.findDialog does, innermost set first.
+ */
+export function activeChain(dc: DialogContext): ActiveLevel[] {
+  const chain: ActiveLevel[] = [];
+  const containers: ComponentDialog[] = [];
+  const find = (id: string): Dialog | undefined => {
+    for (let i = containers.length - 1; i >= 0; i -= 1) {
+      const found = containers[i].dialogs.find(id);
+      if (found) return found;
+    }
+    return dc.findDialog(id);
+  };
+  let instance: DialogInstance | undefined = dc.activeDialog;
+  while (instance) {
+    const dialog = find(instance.id);
+    chain.push({ instance, dialog });
+    if (!(dialog instanceof ComponentDialog)) break;
+    containers.push(dialog);
+    const inner = (instance.state as { dialogs?: DialogState } | undefined)?.dialogs;
+    // The top of a stack is its last element, as DialogContext.activeDialog reads it.
+    const stack = inner?.dialogStack;
+    instance = stack?.length ? stack[stack.length - 1] : undefined;
+  }
+  return chain;
+}
+
 /** The innermost active dialog instance, e.g. the prompt waiting for input. */
 function innermostDialog(dc: DialogContext): DialogInstance | undefined {
-  let current: DialogContext | undefined = dc;
-  let instance: DialogInstance | undefined;
-  while (current?.activeDialog) {
-    instance = current.activeDialog;
-    current = current.child;
-  }
-  return instance;
+  const chain = activeChain(dc);
+  return chain[chain.length - 1]?.instance;
 }
 
 export function innermostDialogId(dc: DialogContext): string | undefined {
@@ -78,23 +111,14 @@ const FLOW_INTENTS: Readonly<Record<string, Flow>> = { 'order-letter': 'order', 
 /** The innermost flow running, by the dialogs' registered flows. */
 function currentFlow(dc: DialogContext, flows: ReadonlyMap<string, Flow>): Flow | undefined {
   let flow: Flow | undefined;
-  let current: DialogContext | undefined = dc;
-  while (current?.activeDialog) {
-    flow = flows.get(current.activeDialog.id) ?? flow;
-    current = current.child;
-  }
+  for (const { instance } of activeChain(dc)) flow = flows.get(instance.id) ?? flow;
   return flow;
 }
 
 /** The innermost InterruptibleDialog on the stack: the one whose own dialog set holds the waiting prompt. */
 function promptOwner(dc: DialogContext, outermost: InterruptibleDialog): InterruptibleDialog {
   let owner = outermost;
-  let current: DialogContext | undefined = dc;
-  while (current?.activeDialog) {
-    const dialog = current.findDialog(current.activeDialog.id);
-    if (dialog instanceof InterruptibleDialog) owner = dialog;
-    current = current.child;
-  }
+  for (const { dialog } of activeChain(dc)) if (dialog instanceof InterruptibleDialog) owner = dialog;
   return owner;
 }
 

@@ -7,6 +7,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import { bindPromptTexts, dropPromptTexts } from './promptTexts';
+import { DialogMemoryConfiguration } from './dialogMemory';
 import { DialogSet, DialogTurnStatus, type Dialog, type DialogState } from 'botbuilder-dialogs';
 import type { i18n } from 'i18next';
 import { langToLocale } from '../i18n';
@@ -62,6 +63,7 @@ export class MinIdBot extends ActivityHandler {
   private readonly session: StatePropertyAccessor<SessionState>;
   private readonly dialogState: StatePropertyAccessor<DialogState>;
   private readonly dialogs: DialogSet;
+  private readonly dialogMemory = new DialogMemoryConfiguration();
 
   constructor(private readonly deps: MinIdBotDeps) {
     super();
@@ -193,21 +195,26 @@ export class MinIdBot extends ActivityHandler {
   /** Runs the turn and always saves state, also when a handler throws (the error handler runs after). */
   private async runTurn(context: TurnContext): Promise<void> {
     const started = Date.now();
+    this.dialogMemory.prepare(context);
     await this.prepareTurn(context);
     try {
       await super.run(context);
+      this.dialogMemory.remember(context);
     } finally {
       dropPromptTexts(this.cachedDialogState(context));
       await this.deps.conversationState.saveChanges(context, false);
-      this.deps.logger.debug(
-        {
-          conversation: pseudonymize(context.activity.conversation?.id, this.deps.privacySecret),
-          channel: context.activity.channelId,
-          type: context.activity.type,
-          ms: Date.now() - started,
-        },
-        'turn',
-      );
+      // The pseudonym is an HMAC: not worth computing on every turn for a line that is off by default.
+      if (this.deps.logger.isLevelEnabled('debug')) {
+        this.deps.logger.debug(
+          {
+            conversation: pseudonymize(context.activity.conversation?.id, this.deps.privacySecret),
+            channel: context.activity.channelId,
+            type: context.activity.type,
+            ms: Date.now() - started,
+          },
+          'turn',
+        );
+      }
     }
   }
 

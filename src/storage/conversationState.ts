@@ -1,12 +1,29 @@
-import { ConversationState, calculateChangeHash, type StoreItem, type TurnContext } from 'botbuilder';
+import { ConversationState, type StoreItem, type TurnContext } from 'botbuilder';
 
-/** What this class remembers per turn beside BotState's own (private) cache. */
-interface Tracked {
-  /** The cached state object this was recorded for; a different one means clear() replaced it. */
+/** The turn's cached state, kept under this class's own turn-state key instead of BotState's. */
+interface Cached {
   state: StoreItem;
-  hash: string;
+  /** The state as JSON (without its eTag) when read or last saved; '' forces the next save. */
+  snapshot: string;
   /** The eTag the state was read with; undefined when it was never stored. */
   eTag?: string;
+}
+
+/**
+ * The state as JSON without its eTag, for change detection. botbuilder's calculateChangeHash (used by
+ * BotState on every load and save) runs its own replacer over every value and then SHA-256; the state is
+ * plain JSON (it is stored as JSON), so comparing the native JSON text finds exactly the same changes at
+ * a fraction of the cost, and nothing needs a digest of it.
+ */
+function snapshotOf(state: StoreItem): string {
+  // A shallow copy without the eTag (a few top-level keys); the nested state is not copied.
+  const rest: Record<string, unknown> = { ...state };
+  delete rest.eTag;
+  return JSON.stringify(rest);
+}
+
+function storedETag(state: StoreItem): string | undefined {
+  return typeof state.eTag === 'string' && state.eTag !== '*' ? state.eTag : undefined;
 }
 
 /**
@@ -14,42 +31,51 @@ interface Tracked {
  * with eTag `*`, so of two turns of one conversation running at once (two instances, or a retry) the
  * last save silently overwrites the first. Here a save writes with the eTag read at load, so the stale
  * one fails with StateConflictError from the storage; a state that was never stored (or was deleted)
- * writes unconditionally. Everything else (caching, the force flag, clear, delete) behaves as in
- * BotState.
+ * writes unconditionally.
+ *
+ * It keeps the turn's cache itself (load, get, clear, delete and saveChanges all read it, and the
+ * property accessors go through them), with the semantics of BotState's: a cached state is returned
+ * until `force`, clear replaces it with an empty one that will be saved, delete drops it, and a forced
+ * save with nothing loaded writes an empty state. The state is compared as JSON once at load and once
+ * at save, instead of BotState's three stringify-and-hash passes a turn.
  *
  * Works best with storages that update the written item's eTag in place (RedisStorage,
  * ExpiringMemoryStorage); with others it re-reads the eTag after a write so a second save in the same
  * turn does not conflict with itself.
  */
 export class EtagConversationState extends ConversationState {
-  private readonly tracked = Symbol('etagConversationState');
+  private readonly cacheKey = Symbol('etagConversationState');
 
   /** Loads (or returns the turn's cached) state and records the eTag it was read with. */
   override async load(context: TurnContext, force = false): Promise<StoreItem> {
-    const state = (await super.load(context, force)) as StoreItem;
-    const known = context.turnState.get(this.tracked) as Tracked | undefined;
-    if (force || !known || known.state !== state) {
-      context.turnState.set(this.tracked, {
-        state,
-        hash: calculateChangeHash(state),
-        eTag: typeof state.eTag === 'string' && state.eTag !== '*' ? state.eTag : undefined,
-      } satisfies Tracked);
-    }
+    const cached = context.turnState.get(this.cacheKey) as Cached | undefined;
+    if (cached && !force) return cached.state;
+    const key = await this.storageKey(context);
+    const state = ((await this.storage.read([key]))[key] as StoreItem | undefined) ?? {};
+    context.turnState.set(this.cacheKey, {
+      state,
+      snapshot: snapshotOf(state),
+      eTag: storedETag(state),
+    } satisfies Cached);
     return state;
+  }
+
+  /** The turn's cached state, if loaded. */
+  override get(context: TurnContext): StoreItem | undefined {
+    return (context.turnState.get(this.cacheKey) as Cached | undefined)?.state;
   }
 
   /** Clears the turn's state; the next save still writes with the eTag read at load. */
   override async clear(context: TurnContext): Promise<void> {
-    const known = context.turnState.get(this.tracked) as Tracked | undefined;
-    await super.clear(context);
-    const state = this.get(context) as StoreItem;
-    context.turnState.set(this.tracked, { state, hash: '', eTag: known?.eTag } satisfies Tracked);
+    const cached = context.turnState.get(this.cacheKey) as Cached | undefined;
+    context.turnState.set(this.cacheKey, { state: {}, snapshot: '', eTag: cached?.eTag } satisfies Cached);
   }
 
   /** Deletes the stored state; what is saved afterwards is a new state, written unconditionally. */
   override async delete(context: TurnContext): Promise<void> {
-    context.turnState.delete(this.tracked);
-    await super.delete(context);
+    context.turnState.delete(this.cacheKey);
+    const key = await this.storageKey(context);
+    await this.storage.delete([key]);
   }
 
   /**
@@ -57,22 +83,18 @@ export class EtagConversationState extends ConversationState {
    * read at load. Throws StateConflictError (from the storage) when another turn saved first.
    */
   override async saveChanges(context: TurnContext, force = false): Promise<void> {
-    let state = this.get(context) as StoreItem | undefined;
-    let known = context.turnState.get(this.tracked) as Tracked | undefined;
-    // One hash per save (a stringify of the whole state): it also serves as the saved state's hash, since
-    // the write changes nothing but the eTag, which the hash leaves out.
-    let hash = state === undefined ? '' : calculateChangeHash(state);
-    const changed = state !== undefined && (known?.state !== state || known.hash !== hash);
-    if (!force && !changed) return;
-    if (!state) {
+    let cached = context.turnState.get(this.cacheKey) as Cached | undefined;
+    if (!cached) {
+      if (!force) return;
       // As BotState: a forced save with nothing loaded writes an empty state.
-      await super.clear(context);
-      state = this.get(context) as StoreItem;
-      hash = calculateChangeHash(state);
-      known = undefined;
+      cached = { state: {}, snapshot: '' };
     }
+    const { state } = cached;
+    // The snapshot also serves as the saved state's, since the write changes nothing but the eTag.
+    const snapshot = snapshotOf(state);
+    if (!force && snapshot === cached.snapshot) return;
     const key = await this.storageKey(context);
-    const sent = known?.eTag;
+    const sent = cached.eTag;
     state.eTag = sent ?? '*';
     await this.storage.write({ [key]: state });
     if (state.eTag === (sent ?? '*')) {
@@ -80,10 +102,6 @@ export class EtagConversationState extends ConversationState {
       const stored = (await this.storage.read([key]))[key] as StoreItem | undefined;
       state.eTag = stored?.eTag;
     }
-    context.turnState.set(this.tracked, {
-      state,
-      hash,
-      eTag: typeof state.eTag === 'string' && state.eTag !== '*' ? state.eTag : undefined,
-    } satisfies Tracked);
+    context.turnState.set(this.cacheKey, { state, snapshot, eTag: storedETag(state) } satisfies Cached);
   }
 }
