@@ -328,8 +328,19 @@ const osloDateParts = new Intl.DateTimeFormat('en-CA', {
  * @throws InvalidInstantError when `instant` has no offset or `Z`, or is not a real date-time.
  */
 export function localDate(instant: Instant): LocalDate {
-  const parts = osloDateParts.formatToParts(new Date(instantToEpochMs(instant)));
+  const epochMs = instantToEpochMs(instant);
+  // Oslo's date can only change on a whole quarter-hour of UTC (its midnights and offset changes fall on
+  // whole hours), so one answer holds for the whole quarter: remember the last one, as a turn asks
+  // several times and Intl's formatToParts is the dearest step here.
+  const quarter = Math.floor(epochMs / QUARTER_HOUR_MS);
+  if (lastLocalDate?.quarter === quarter) return lastLocalDate.date;
+  const parts = osloDateParts.formatToParts(new Date(epochMs));
   const part = (type: 'year' | 'month' | 'day'): number =>
     Number(parts.find((candidate) => candidate.type === type)?.value);
-  return formatLocalDate(part('year'), part('month'), part('day'));
+  const date = formatLocalDate(part('year'), part('month'), part('day'));
+  lastLocalDate = { quarter, date };
+  return date;
 }
+
+const QUARTER_HOUR_MS = 15 * 60_000;
+let lastLocalDate: { quarter: number; date: LocalDate } | undefined;

@@ -322,6 +322,38 @@ describe('instants and localDate', () => {
     expect(localDate(instant)).toBe(expected);
   });
 
+  it('gives what Intl gives for Oslo at every instant, called in any order (its last answer is remembered)', () => {
+    const intl = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Oslo' });
+    const direct = (ms: number) => intl.format(new Date(ms));
+    // Walks, one millisecond either side of every quarter-hour, across both 2026 offset changes and
+    // several midnights, so a remembered answer that outlived its quarter would show.
+    for (const start of ['2026-03-28T21:00:00Z', '2026-10-24T20:00:00Z', '2026-12-31T21:00:00Z']) {
+      const from = Date.parse(start);
+      for (let ms = from; ms <= from + 6 * 3_600_000; ms += 15 * 60_000) {
+        for (const at of [ms - 1, ms, ms + 1, ms + 14 * 60_000 + 59_999]) {
+          expect(localDate(new Date(at).toISOString())).toBe(direct(at));
+        }
+      }
+    }
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.integer({ min: Date.parse('1950-01-01T00:00:00Z'), max: Date.parse('2100-01-01T00:00:00Z') }),
+          {
+            minLength: 2,
+            maxLength: 6,
+          },
+        ),
+        fc.integer({ min: -60_000, max: 60_000 }),
+        (instants, nudge) => {
+          for (const ms of instants.flatMap((m) => [m, m + nudge])) {
+            expect(localDate(new Date(ms).toISOString())).toBe(direct(ms));
+          }
+        },
+      ),
+    );
+  });
+
   it('reads instants exactly, offsets included', () => {
     expect(instantToEpochMs('2026-11-24T12:00:00+01:00')).toBe(Date.parse('2026-11-24T11:00:00Z'));
     expect(instantToEpochMs('2026-11-24T12:00:00.5Z')).toBe(Date.parse('2026-11-24T12:00:00.500Z'));
