@@ -16,7 +16,6 @@
 import { randomBytes } from 'node:crypto';
 import {
   BotAdapter,
-  CloudAdapter,
   TurnContext,
   type Activity,
   type ConversationReference,
@@ -27,6 +26,7 @@ import { loadConfig } from '../../src/config';
 import { MinIdBot } from '../../src/bot/minidBot';
 import { createServer, listen } from '../../src/server';
 import { ReusingBotFrameworkAuthentication } from '../../src/http/reusingAuthentication';
+import { EdgeAdapter } from '../../src/http/edgeAdapter';
 import { BenchClient, messageActivity } from './client';
 import { conversationIo } from './load';
 import { echoChat, orderFlow, type ConversationIo, type Scenario } from './scenarios';
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   const app = await buildApp(config);
   const port = await listen(app.server, 0, '127.0.0.1');
   const collecting = new CollectingAdapter();
-  const cloud = new CloudAdapter(new ReusingBotFrameworkAuthentication({}));
+  const cloud = new EdgeAdapter(new ReusingBotFrameworkAuthentication({}));
   // A fresh pool per run: sockets left idle while other layers run would hit the server's keep-alive timeout.
   let client = new BenchClient(64);
   // Our server around the same bot and adapter as the first two layers (no lifecycle, metrics, claims).
