@@ -70,14 +70,25 @@ async function main(): Promise<void> {
     LIMIT_CLIENT_ADDRESS: 'false',
   };
   const started: ServerChild[] = [];
-  const start = async (name: string, root: string, script: string, extraEnv: Record<string, string> = {}) => {
+  // --flags "…": the order row again, its server started with these node flags (e.g. GC sizes).
+  const flags = arg('flags', '').split(' ').filter(Boolean);
+  const start = async (
+    name: string,
+    root: string,
+    script: string,
+    extraEnv: Record<string, string> = {},
+    nodeFlags: string[] = [],
+  ) => {
     if (script === TRIVIAL && !existsSync(join(root, script)))
       copyFileSync(join(ROOT, TRIVIAL), join(root, script));
     if (!existsSync(join(root, script))) throw new Error(`${root}/${script} missing: npm run build there`);
     const file = `${name.replace(/\W+/g, '_')}-${Date.now()}.cpuprofile`;
     const child = await startServer({
       name,
-      nodeArgs: prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`, `--cpu-prof-name=${file}`] : [],
+      nodeArgs: [
+        ...nodeFlags,
+        ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`, `--cpu-prof-name=${file}`] : []),
+      ],
       script,
       cwd: root,
       env: { ...env, ...extraEnv },
@@ -101,6 +112,13 @@ async function main(): Promise<void> {
         const server = await start(`minid${k}`, root, 'dist/src/index.js');
         if (rows.includes('order')) plan(`app, order flow${tag}`, server, orderFlow);
         if (rows.includes('outbox')) plan(`GET /sandbox/sms alone${tag}`, server);
+        if (flags.length) {
+          plan(
+            `app, order flow, ${flags.join(' ')}${tag}`,
+            await start(`flags${k}`, root, 'dist/src/index.js', {}, flags),
+            orderFlow,
+          );
+        }
       }
       if (rows.includes('timed')) {
         plan(

@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     // Each turn starts in its own event-loop callback, as a request does: the users' turns then run one
     // after another instead of in lock-step through the microtask queue (every user the same step back
     // to back, caches hot), which is what the plain bot layer and inproc.ts without --macrotask measure.
-    'bot, macrotask': (conversation) => botIo(conversation, true),
+    'bot-macrotask': (conversation) => botIo(conversation, true),
     adapter: (conversation) => ({
       async turn(text) {
         turns += 1;
