@@ -50,7 +50,7 @@ interface Plan {
   perTurn: number[];
   /** CPU inside MinIdBot.run per turn, per window (the timed row). */
   inRun: number[];
-  /** CPU inside CloudAdapter.process per turn (the timed row). */
+  /** CPU inside CloudAdapter's processActivity per turn (the timed row). */
   inProcess: number[];
 }
 
@@ -175,7 +175,7 @@ async function main(): Promise<void> {
     for (const p of plans) {
       console.log(`${p.label.padEnd(40)} ${fmt(p.perTurn)}`);
       if (p.inProcess.length)
-        console.log(`${'  inside CloudAdapter.process'.padEnd(40)} ${fmt(p.inProcess)}`);
+        console.log(`${'  inside CloudAdapter processActivity'.padEnd(40)} ${fmt(p.inProcess)}`);
       if (p.inRun.length) console.log(`${'  of which inside MinIdBot.run'.padEnd(40)} ${fmt(p.inRun)}`);
     }
   } finally {
