@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { format } from 'node:util';
-import { CloudAdapter, type ConversationState, type Storage, type TurnContext } from 'botbuilder';
+import type { ConversationState, Storage, TurnContext } from 'botbuilder';
 import type { Server } from 'restify';
 import type { DestinationStream } from 'pino';
 import { Registry } from 'prom-client';
@@ -38,6 +38,7 @@ import { createServer, listen } from './server';
 import { Metrics } from './metrics';
 import { ServerLifecycle } from './http/lifecycle';
 import { ReusingBotFrameworkAuthentication } from './http/reusingAuthentication';
+import { EdgeAdapter } from './http/edgeAdapter';
 import { MainDialog } from '../dialogs/mainDialog';
 import { promptDefaults } from '../dialogs/prompts';
 import type { SharedStore } from './storage/shared';
@@ -430,7 +431,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     },
     { connectorClientOptions: { httpClient } },
   );
-  const adapter = new CloudAdapter(auth);
+  const adapter = new EdgeAdapter(auth);
   adapter.onTurnError = turnErrorHandler(built);
   channels.connect({
     adapter,

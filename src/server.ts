@@ -1,9 +1,11 @@
 import restify, { type Request, type Response, type Server } from 'restify';
-import type { Activity, ActivityHandler, CloudAdapter } from 'botbuilder';
+import type { Activity, ActivityHandler } from 'botbuilder';
+import { AuthenticationError } from 'botframework-connector';
 import type { Logger } from './logging';
 import type { SandboxSmsGateway } from './sms/sandbox';
 import { bearerMatches, type Metrics } from './metrics';
 import type { ServerLifecycle } from './http/lifecycle';
+import type { EdgeAdapter } from './http/edgeAdapter';
 import { ACTIVITY_BODY_LIMITS, BadRequestBodyError, parseActivity, readJsonBody } from './http/body';
 import { setTurnClient } from './bot/turn';
 import { registerAgentRoutes, type AgentApiDeps } from './handoff/agentApi';
@@ -11,7 +13,7 @@ import type { InternalChannels } from './channels/internal';
 import type { SmsWebhook } from './channels/sms/webhook';
 
 export interface ServerDeps {
-  adapter: CloudAdapter;
+  adapter: Pick<EdgeAdapter, 'processValidated'>;
   bot: ActivityHandler;
   logger: Logger;
   /** Readiness of every dependency (MinID service, storage, understanding model). */
@@ -60,8 +62,10 @@ export function createServer(deps: ServerDeps): Server {
   });
 
   server.post('/api/messages', async (req: Request, res: Response) => {
+    let activity: Activity;
     try {
-      req.body = parseActivity(await readJsonBody(req, ACTIVITY_BODY_LIMITS));
+      // The schema checked the fields botbuilder and the bot read; the rest pass through as sent.
+      activity = parseActivity(await readJsonBody(req, ACTIVITY_BODY_LIMITS)) as unknown as Activity;
     } catch (err) {
       if (!(err instanceof BadRequestBodyError)) throw err;
       deps.logger.warn({ status: err.status, reason: err.message }, 'refused request body');
@@ -70,23 +74,39 @@ export function createServer(deps: ServerDeps): Server {
       res.send(err.status, { error: err.message });
       return;
     }
-    if (deps.channels?.claims(req.body as Partial<Activity>)) {
+    if (deps.channels?.claims(activity)) {
       deps.logger.warn('refused an activity claiming an internal channel');
       res.send(403, { error: 'this conversation is not reachable here' });
       return;
     }
-    // CloudAdapter answers 200/202 itself, and for deliveryMode "expectReplies" returns the replies in the body.
-    // Anything it still refuses is the client's error (400); its message is not for the client.
+    const address = req.socket.remoteAddress;
+    const client = address && deps.identifyClient ? deps.identifyClient(address) : undefined;
+    // Answered as CloudAdapter.process answers (the activity is already validated, so the turn is run
+    // directly: see src/http/edgeAdapter.ts): the invoke response's status (200 when none) and body, which
+    // for deliveryMode "expectReplies" holds the replies; 401 when authentication fails, 500 otherwise,
+    // with the error's message.
+    const answer = (status: number, body?: unknown) => {
+      res.status(status);
+      if (body) res.send(body);
+      res.end();
+    };
     try {
-      const address = req.socket.remoteAddress;
-      const client = address && deps.identifyClient ? deps.identifyClient(address) : undefined;
-      await deps.adapter.process(req, res, (context) => {
-        if (client) setTurnClient(context, client);
-        return deps.bot.run(context);
-      });
+      const invokeResponse = await deps.adapter.processValidated(
+        req.headers.authorization ?? '',
+        activity,
+        (context) => {
+          if (client) setTurnClient(context, client);
+          return deps.bot.run(context);
+        },
+      );
+      answer(invokeResponse?.status ?? 200, invokeResponse?.body);
     } catch (err) {
-      deps.logger.warn({ err }, 'malformed activity');
-      if (!res.headersSent) res.send(400, { error: 'the body must be a Bot Framework activity' });
+      const unauthenticated = err instanceof AuthenticationError;
+      if (unauthenticated) deps.logger.warn({ err }, 'unauthenticated activity');
+      else deps.logger.error({ err }, 'activity failed');
+      if (!res.headersSent) {
+        answer(unauthenticated ? 401 : 500, err instanceof Error ? err.message : String(err));
+      }
     }
   });
 

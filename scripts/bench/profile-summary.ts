@@ -52,9 +52,14 @@ export function summarise(profile: Profile, top = 15, grep?: RegExp): string {
     return frames;
   };
   // Start-up (module loading, model training) is not turn cost: samples before the first one inside
-  // CloudAdapter.process (the first request) are left out.
+  // CloudAdapter.process (the echo bot's first request) or the edge's EdgeAdapter.processValidated (the
+  // MinID server's) are left out.
   const firstTurn = profile.samples.findIndex((id) =>
-    stackOf(id).some((f) => f.functionName === 'process' && f.url.endsWith('cloudAdapter.js')),
+    stackOf(id).some(
+      (f) =>
+        (f.functionName === 'process' && f.url.endsWith('cloudAdapter.js')) ||
+        (f.functionName === 'processValidated' && f.url.endsWith('edgeAdapter.js')),
+    ),
   );
   const from = Math.max(0, firstTurn);
   const startupUs = profile.timeDeltas.slice(0, from).reduce((a, b) => a + b, 0);

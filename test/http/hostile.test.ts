@@ -11,7 +11,8 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { buildApp, type App } from '../../src/index';
 import { loadConfig } from '../../src/config';
-import type { ActivityHandler, CloudAdapter } from 'botbuilder';
+import type { ActivityHandler } from 'botbuilder';
+import type { EdgeAdapter } from '../../src/http/edgeAdapter';
 import { close, createServer, listen } from '../../src/server';
 import { createLogger } from '../../src/logging';
 import { logCapture, REFERENCE_NOW } from '../support/harness';
@@ -302,12 +303,9 @@ describe("restify's own logger", () => {
     // stand-in adapter makes a reply that JSON cannot hold; everything else is the real server.
     const circular: Record<string, unknown> = { text: `ditt nummer ${SEEDED_ID}` };
     circular.self = circular;
-    const adapter = {
-      process: async (_req: unknown, res: { status(n: number): void; send(b: unknown): void }) => {
-        res.status(200);
-        res.send(circular);
-      },
-    } as unknown as CloudAdapter;
+    const adapter: Pick<EdgeAdapter, 'processValidated'> = {
+      processValidated: async () => ({ status: 200, body: circular }),
+    };
     const server = createServer({
       adapter,
       bot: {} as ActivityHandler,
