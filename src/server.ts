@@ -83,8 +83,8 @@ export function createServer(deps: ServerDeps): Server {
     const client = address && deps.identifyClient ? deps.identifyClient(address) : undefined;
     // Answered as CloudAdapter.process answers (the activity is already validated, so the turn is run
     // directly: see src/http/edgeAdapter.ts): the invoke response's status (200 when none) and body, which
-    // for deliveryMode "expectReplies" holds the replies; 401 when authentication fails, 500 otherwise,
-    // with the error's message.
+    // for deliveryMode "expectReplies" holds the replies; 401 when authentication fails, 500 otherwise
+    // (a fixed text: unlike CloudAdapter.process, the error's message is not sent).
     const answer = (status: number, body?: unknown) => {
       res.status(status);
       if (body) res.send(body);
@@ -105,7 +105,11 @@ export function createServer(deps: ServerDeps): Server {
       if (unauthenticated) deps.logger.warn({ err }, 'unauthenticated activity');
       else deps.logger.error({ err }, 'activity failed');
       if (!res.headersSent) {
-        answer(unauthenticated ? 401 : 500, err instanceof Error ? err.message : String(err));
+        // The error's own message is for the log, not the client.
+        answer(
+          unauthenticated ? 401 : 500,
+          unauthenticated ? { error: 'unauthorized' } : { error: 'the activity could not be processed' },
+        );
       }
     }
   });

@@ -333,4 +333,27 @@ describe("restify's own logger", () => {
       await close(server);
     }
   });
+
+  it("a turn that fails outside the bot's error handler: 500 with a fixed text, the error only in the log", async () => {
+    const capture = logCapture();
+    const logger = createLogger({ level: 'info', destination: capture.destination });
+    const adapter: Pick<EdgeAdapter, 'processValidated'> = {
+      processValidated: async () => {
+        throw new Error(`connector exploded at /srv/app/internal.js for ${SEEDED_ID}`);
+      },
+    };
+    const server = createServer({ adapter, bot: {} as ActivityHandler, logger, isReady: async () => true });
+    const port = await listen(server, 0, '127.0.0.1');
+    try {
+      const res = await send(`http://127.0.0.1:${port}`, JSON.stringify(activity()), {
+        'content-type': 'application/json',
+      });
+      expect(res.status).toBe(500);
+      expect(JSON.parse(res.text)).toEqual({ error: 'the activity could not be processed' });
+      expect(res.text).not.toContain('exploded');
+      expect(capture.lines.join('\n')).toContain('activity failed');
+    } finally {
+      await close(server);
+    }
+  });
 });
