@@ -11,7 +11,7 @@ import nnBlind from '../../../src/understanding/eval-blind/nn.json';
 import en from '../../../locales/en.json';
 import nb from '../../../locales/nb.json';
 import nn from '../../../locales/nn.json';
-import { detectLanguage, foreignLanguage } from '../../../src/understanding';
+import { detectLanguage, foreignLanguage, messageLanguage } from '../../../src/understanding';
 import { normalizeText, tokenize } from '../../../src/understanding/text';
 
 /**
@@ -126,6 +126,17 @@ describe('foreignLanguage', () => {
     expect(TEXTS.length).toBeGreaterThan(2000);
     const differing = TEXTS.filter((text) => foreignLanguage(text) !== reference(text));
     expect(differing).toEqual([]);
+  });
+
+  test('messageLanguage is foreignLanguage then detectLanguage, read once', () => {
+    const differing = TEXTS.filter((text) => {
+      const expected = reference(text) ? { language: undefined, confidence: 0 } : detectLanguage(text);
+      const actual = messageLanguage(text);
+      return actual.language !== expected.language || actual.confidence !== expected.confidence;
+    });
+    expect(differing).toEqual([]);
+    expect(messageLanguage('Ich habe den Brief nicht bekommen')).toMatchObject({ confidence: 0 });
+    expect(messageLanguage('the letter never came').language).toBe('en');
   });
 
   // Answers only tinyld can give: were it skipped where it decides, these would come back undefined.
