@@ -1,7 +1,8 @@
 import { TestAdapter, TurnContext } from 'botbuilder';
 import type { i18n } from 'i18next';
 import { createI18n, LANGS, resources, type Lang } from '../../../src/i18n';
-import { tr } from '../../../src/bot/text';
+import { constantParams, tr } from '../../../src/bot/text';
+import { ruleParams } from '../../../dialogs/answers';
 import { setTurnLanguage } from '../../../src/bot/turn';
 
 /**
@@ -49,6 +50,32 @@ describe('tr() of keys without parameters', () => {
       expect(wrong).toEqual([]);
     },
   );
+
+  test.each(LANGS.flatMap((lang) => ['webchat', 'sms'].map((channel) => [lang, channel] as const)))(
+    'every key in %s on %s renders with constant parameters as i18next renders it',
+    (lang, channel) => {
+      const params = constantParams(ruleParams());
+      const sms = channel === 'sms';
+      const direct = i18next.getFixedT(lang);
+      const wrong = ALL_KEYS.filter((key) => {
+        const expected = direct(key, sms ? { ...ruleParams(), context: 'sms' } : ruleParams());
+        return (
+          tr(context(lang, channel), key, params) !== expected ||
+          tr(context(lang, channel), key, params) !== expected
+        );
+      });
+      expect(wrong).toEqual([]);
+    },
+  );
+
+  test('constant parameter sets are frozen and kept apart from each other and from no parameters', () => {
+    const support = constantParams({ ...ruleParams(), phone: '111 11 111' });
+    const other = constantParams({ ...ruleParams(), phone: '222 22 222' });
+    expect(Object.isFrozen(support)).toBe(true);
+    expect(tr(context('nb', 'webchat'), 'human.contact', support)).toContain('111 11 111');
+    expect(tr(context('nb', 'webchat'), 'human.contact', other)).toContain('222 22 222');
+    expect(tr(context('nb', 'webchat'), 'human.contact')).not.toContain('111 11 111');
+  });
 
   test('the memo keeps languages and channel kinds apart', () => {
     const texts = LANGS.map((lang) => tr(context(lang, 'webchat'), 'menu.ask'));
