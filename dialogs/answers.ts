@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import { composed, say } from '../src/bot/text';
+import { composed, constantParams, say } from '../src/bot/text';
 import { limitParts, type LimitRefusal } from '../src/limits';
 import { conversationMemory, turnSession } from '../src/bot/turn';
 import { CODE_POLICY, LETTER_POLICY, SUPPORT, handoffAction, type HandoffTrigger } from '../src/rules';
@@ -57,6 +57,12 @@ export function ruleParams(): Record<string, string | number> {
   };
 }
 
+/**
+ * The same figures as one frozen set for the answers said on their own, so their rendered texts are kept
+ * across turns (see constantParams); callers that add their own values take a fresh ruleParams().
+ */
+const RULE_TEXT_PARAMS = constantParams(ruleParams());
+
 /** Questions that this conversation's own order answers better than the general rule. */
 const ANSWERED_BY_ORDER: ReadonlySet<string> = new Set([
   'letter-delivery-time',
@@ -76,12 +82,12 @@ export async function answerQuestion(context: TurnContext, intent: QuestionInten
     await say(context, 'memory.orderedToday', { ...ruleParams(), ...order });
     return;
   }
-  await say(context, `answers.${intent}`, ruleParams());
+  await say(context, `answers.${intent}`, RULE_TEXT_PARAMS);
 }
 
 /** Until the human handoff lands: how to reach a person at MinID user support. */
 export async function sayHumanHelp(context: TurnContext): Promise<void> {
-  await say(context, 'human.contact', ruleParams());
+  await say(context, 'human.contact', RULE_TEXT_PARAMS);
 }
 
 /**

@@ -100,6 +100,24 @@ export class ChannelConfirmPrompt extends ConfirmPrompt {
  */
 const positionRecognizer = new NumberRecognizer(undefined, NumberOptions.None, true);
 
+/** The English models, which every culture without models of its own (nb-no, nn-no) falls back to. */
+const ENGLISH = {
+  ordinal: positionRecognizer.getOrdinalModel('en-us', true),
+  number: positionRecognizer.getNumberModel('en-us', true),
+};
+
+/**
+ * What every expression the English number and ordinal models find holds: a digit of any script
+ * (they read full-width digits too) or a vulgar fraction (both `\p{N}`), or one of the English number
+ * words these stems cover (cardinals, "-teen", tens, round numbers, ordinals, "-tieth", fractions,
+ * dozens, and the relative ordinals next/previous/current/last/penultimate). Matched anywhere in the text,
+ * case-insensitively, so it can only say "maybe" too often ("phone" holds "one"), never too rarely.
+ * A Norwegian question holds none of them, and the two models cost ~75 µs a message
+ * (test/dialogs/reusingChoicePrompt.test.ts checks the stems against the models over every text we have).
+ */
+export const MAY_HOLD_ENGLISH_NUMBER =
+  /\p{N}|zero|n[ao]ught|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|mln|billion|bln|trillion|tln|lakh|crore|doz|dz|first|second|third|fifth|ninth|twelfth|tieth|half|halves|quarter|last|next|previous|current|penultimate/iu;
+
 interface PositionMatch {
   start: number;
   index: number;
@@ -112,10 +130,13 @@ function byPosition(
   count: number,
   model: 'ordinal' | 'number',
 ): PositionMatch[] {
-  const parsed =
+  const found =
     model === 'ordinal'
-      ? positionRecognizer.getOrdinalModel(culture, true).parse(text)
-      : positionRecognizer.getNumberModel(culture, true).parse(text);
+      ? positionRecognizer.getOrdinalModel(culture, true)
+      : positionRecognizer.getNumberModel(culture, true);
+  // The models for a culture are cached, so the English ones are these very objects.
+  if (found === ENGLISH[model] && !MAY_HOLD_ENGLISH_NUMBER.test(text)) return [];
+  const parsed = found.parse(text);
   const out: PositionMatch[] = [];
   for (const m of parsed) {
     const index = parseInt(String((m.resolution as { value?: unknown } | undefined)?.value), 10) - 1;

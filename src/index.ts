@@ -25,8 +25,7 @@ import type { LimitName } from './rules';
 import {
   DEFAULT_INTENT_MODEL_FILE,
   IntentRecognizer,
-  detectLanguage,
-  foreignLanguage,
+  messageLanguage,
   parseLanguageSwitch,
 } from './understanding';
 import { LanguageResolver } from './bot/language';
@@ -347,7 +346,7 @@ export async function buildBot(config: Config, overrides: AppOverrides = {}): Pr
     language: new LanguageResolver({
       defaultLang: config.DEFAULT_LOCALE,
       // A message in a language the bot does not speak never changes the conversation's language.
-      detect: (text) => (foreignLanguage(text) ? { confidence: 0 } : detectLanguage(text)),
+      detect: messageLanguage,
       parseSwitch: parseLanguageSwitch,
     }),
     understand: (text) => recognizer.understand(text),

@@ -15,7 +15,61 @@ export type TextParams = Record<string, string | number | boolean | undefined>;
  */
 export function tr(context: TurnContext, key: string | string[], params?: TextParams): string {
   const sms = isSmsChannel(context.activity.channelId);
-  return turnT(context)(key, sms ? { ...params, context: 'sms' } : (params ?? {}));
+  const t = turnT(context);
+  if (typeof key === 'string') {
+    const lng = (t as { lng?: unknown }).lng;
+    const constant = params === undefined ? '' : CONSTANT_PARAMS.get(params);
+    if (typeof lng === 'string' && constant !== undefined)
+      return keptText(lng, sms, key, constant, t, params);
+  }
+  return t(key, sms ? { ...params, context: 'sms' } : (params ?? {}));
+}
+
+/** Parameter sets marked by {@link constantParams}, each with its tag in the memo's keys. */
+const CONSTANT_PARAMS = new WeakMap<object, string>();
+let constantParamsMarked = 0;
+
+/**
+ * Marks (and freezes) a parameter set that is the same for every user and every turn, such as the policy
+ * figures and the support desk's phone and e-mail: texts rendered with it are kept like texts without
+ * parameters (see {@link keptText}). Never for anything from a user or a conversation.
+ */
+export function constantParams<P extends TextParams>(params: P): Readonly<P> {
+  if (!CONSTANT_PARAMS.has(params))
+    CONSTANT_PARAMS.set(Object.freeze(params), `#${(constantParamsMarked += 1)}`);
+  return params;
+}
+
+/**
+ * Texts of keys without parameters (or with constant ones), once rendered, per language, channel kind,
+ * key and parameter set. i18next's translator costs several µs a call (a fixed `t()` copies its whole
+ * options object each time, then interpolates), and most of a turn's texts take no parameters (menu items,
+ * prompts, retries) or only the policy figures (answers to questions), so it ran the same renderings over
+ * and over: about 6–7 % of a turn. The memo holds only locale texts (keys come from our code, never from
+ * the user; parameters only when marked constant), and every i18next instance here is built by
+ * `createI18n` from the same locale files, so a key renders the same in every turn. Texts with other
+ * parameters are always rendered afresh (they may carry a phone number or a code). Bounded all the same:
+ * cleared if it ever grows past any real key set.
+ */
+const KEPT_TEXTS = new Map<string, string>();
+const KEPT_TEXTS_MAX = 5000;
+
+function keptText(
+  lng: string,
+  sms: boolean,
+  key: string,
+  paramsTag: string,
+  t: ReturnType<typeof turnT>,
+  params: TextParams | undefined,
+): string {
+  const memoKey = `${lng}${sms ? '|sms|' : '|'}${key}${paramsTag}`;
+  let text = KEPT_TEXTS.get(memoKey);
+  if (text === undefined) {
+    text = t(key, sms ? { ...params, context: 'sms' } : (params ?? {}));
+    if (KEPT_TEXTS.size >= KEPT_TEXTS_MAX) KEPT_TEXTS.clear();
+    KEPT_TEXTS.set(memoKey, text);
+  }
+  return text;
 }
 
 export function message(

@@ -4,7 +4,7 @@
  * or a clear Norwegian/English reading, keep a message ours.
  */
 import { detectAll } from 'tinyld';
-import { detectLanguage } from './language';
+import { detectLanguage, type DetectedLanguage } from './language';
 import { normalizeText, tokenize } from './text';
 
 /** A few very common words per language that Norwegian and English do not use. */
@@ -105,8 +105,6 @@ const OTHER_SCRIPT =
 /** Letters only Polish (and a few neighbours) use. */
 const POLISH_LETTERS = /[ąćęłńśźż]/u;
 
-/** How sure our own Norwegian/English detector must be to keep a message ours. */
-const OURS_CONFIDENCE = 0.8;
 /** How sure tinyld must be, and how many words it needs, to call a message foreign on its own. */
 const TINYLD_MIN_ACCURACY = 0.5;
 const TINYLD_MIN_WORDS = 4;
@@ -116,32 +114,49 @@ const TINYLD_MIN_WORDS = 4;
  * for a foreign script), else undefined.
  */
 export function foreignLanguage(text: string): string | undefined {
+  return readLanguage(text).foreign;
+}
+
+const NOT_OURS: DetectedLanguage = { language: undefined, confidence: 0, method: 'none' };
+
+/**
+ * A message's language as the conversation's language follows it: nothing (confidence 0) for a message in
+ * a language the bot does not speak, else our own bokmål/nynorsk/English reading. The same as
+ * `foreignLanguage(text) ? { confidence: 0 } : detectLanguage(text)`, reading the message once.
+ */
+export function messageLanguage(text: string): DetectedLanguage {
+  const read = readLanguage(text);
+  if (read.foreign !== undefined) return NOT_OURS;
+  return read.ours ?? detectLanguage(text);
+}
+
+/** Whether a message is foreign, and our own reading of it when that was needed to tell. */
+function readLanguage(text: string): { foreign?: string; ours?: DetectedLanguage } {
   const t = normalizeText(text);
-  if (OTHER_SCRIPT.test(t)) return 'other';
+  if (OTHER_SCRIPT.test(t)) return { foreign: 'other' };
   // æ and ø are Norwegian (or Danish, which Norwegian readers understand): ours.
-  if (/[æø]/.test(t)) return undefined;
+  if (/[æø]/.test(t)) return {};
   const words = tokenize(t);
-  if (words.length === 0) return undefined;
+  if (words.length === 0) return {};
   let best: { lang?: string; count: number } = { count: 0 };
   for (const [lang, markers] of Object.entries(MARKERS)) {
     const count = words.filter((w) => markers.has(w)).length;
     if (count > best.count) best = { lang, count };
   }
-  if (POLISH_LETTERS.test(t)) return 'pl';
-  if (best.count >= 2) return best.lang;
-  const top = detectAll(t)[0];
+  if (POLISH_LETTERS.test(t)) return { foreign: 'pl' };
+  if (best.count >= 2) return { foreign: best.lang };
+  // tinyld is the dearest step here (it ran on every message and was about a tenth of a turn's CPU), so
+  // it is asked only where its answer decides: one marker word to confirm, or a message of several words
+  // our own detector cannot place. The answers are those of asking it first (test/unit/understanding).
+  let ranked: ReturnType<typeof detectAll> | undefined;
+  const tinyldTop = () => (ranked ??= detectAll(t))[0];
   // One marker word that the statistical detector confirms ("Hur lång tid tar det …").
-  if (best.count === 1 && top?.lang === best.lang) return best.lang;
+  if (best.count === 1 && tinyldTop()?.lang === best.lang) return { foreign: best.lang };
+  // Any bokmål, nynorsk or English reading of our own, however weak, keeps the message ours.
   const ours = detectLanguage(text);
-  if (ours.language !== undefined && ours.confidence >= OURS_CONFIDENCE) return undefined;
-  if (top && !OURS.has(top.lang)) {
-    if (
-      words.length >= TINYLD_MIN_WORDS &&
-      top.accuracy >= TINYLD_MIN_ACCURACY &&
-      ours.language === undefined
-    ) {
-      return top.lang;
-    }
-  }
-  return undefined;
+  if (ours.language !== undefined) return { ours };
+  if (words.length < TINYLD_MIN_WORDS) return { ours };
+  const top = tinyldTop();
+  if (top && !OURS.has(top.lang) && top.accuracy >= TINYLD_MIN_ACCURACY) return { foreign: top.lang, ours };
+  return { ours };
 }

@@ -55,4 +55,4 @@ export {
   codeText,
   saysNoCode,
 } from './entities';
-export { foreignLanguage } from './foreign';
+export { foreignLanguage, messageLanguage } from './foreign';

@@ -15,7 +15,24 @@ import {
 } from 'botbuilder-dialogs';
 import * as numbers from '@microsoft/recognizers-text-number';
 import { createI18n } from '../../src/i18n';
-import { ReusingChoicePrompt, promptDefaults, type PromptDefaults } from '../../dialogs/prompts';
+import {
+  MAY_HOLD_ENGLISH_NUMBER,
+  ReusingChoicePrompt,
+  promptDefaults,
+  type PromptDefaults,
+} from '../../dialogs/prompts';
+import enCorpus from '../../src/understanding/corpus/en.json';
+import nbCorpus from '../../src/understanding/corpus/nb.json';
+import nnCorpus from '../../src/understanding/corpus/nn.json';
+import enEval from '../../src/understanding/eval/en.json';
+import nbEval from '../../src/understanding/eval/nb.json';
+import nnEval from '../../src/understanding/eval/nn.json';
+import enBlind from '../../src/understanding/eval-blind/en.json';
+import nbBlind from '../../src/understanding/eval-blind/nb.json';
+import nnBlind from '../../src/understanding/eval-blind/nn.json';
+import en from '../../locales/en.json';
+import nb from '../../locales/nb.json';
+import nn from '../../locales/nn.json';
 
 class StockProbe extends ChoicePrompt {
   recognize(context: TurnContext, options: PromptOptions): Promise<PromptRecognizerResult<FoundChoice>> {
@@ -62,6 +79,11 @@ const ANSWERS = [
   'har ikkje fått sms på 2 dager',
   "what if the letter doesn't arrive in 10 days?",
   '14838510036',
+  '２',
+  'half a dozen',
+  'the one before the last',
+  'deux',
+  'le deuxième',
   '',
 ];
 
@@ -91,6 +113,8 @@ describe('ReusingChoicePrompt', () => {
     ['nn-NO', ListStyle.list],
     ['en-US', ListStyle.suggestedAction],
     ['en-US', ListStyle.inline],
+    // A culture with number models of its own (French): the English pre-check must not apply.
+    ['fr-FR', ListStyle.suggestedAction],
   ])('finds exactly what ChoicePrompt finds (locale %s, style %s)', async (locale, style) => {
     const stock = new StockProbe('stock', undefined, 'nb-no', defaults.choice);
     const reusing = new ReusingProbe('reusing', undefined, 'nb-no', defaults.choice);
@@ -117,5 +141,48 @@ describe('ReusingChoicePrompt', () => {
     const stock = new StockProbe('stock', undefined, 'nb-no', defaults.choice);
     await stock.recognize(contextFor('hvor lang tid tar det?', 'nb-NO'), { choices: CHOICES });
     expect(perCall.map((s) => s.mock.calls.length)).toEqual([1, 1]);
+  });
+});
+
+function strings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(strings);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(strings);
+  return [];
+}
+
+describe('MAY_HOLD_ENGLISH_NUMBER (the English models are skipped for texts it rules out)', () => {
+  const recognizer = new numbers.NumberRecognizer(undefined, numbers.NumberOptions.None, true);
+  const models = [recognizer.getNumberModel('en-us', true), recognizer.getOrdinalModel('en-us', true)];
+  const found = (text: string) => models.some((m) => m.parse(text).length > 0);
+
+  // Every number word the English models know (their definitions' maps), alone and in a phrase.
+  const E = numbers.EnglishNumeric;
+  const words = [
+    E.CardinalNumberMap,
+    E.OrdinalNumberMap,
+    E.RoundNumberMap,
+    E.RelativeReferenceOffsetMap,
+    E.RelativeReferenceRelativeToMap,
+  ].flatMap((map) => [...map.keys()]);
+  const texts = [
+    ...[nbCorpus, nnCorpus, enCorpus, nb, nn, en].flatMap(strings),
+    ...[nbEval, nnEval, enEval, nbBlind, nnBlind, enBlind].flatMap((set) => set.map((item) => item.text)),
+    ...ANSWERS,
+    ...words.flatMap((w) => [w, w.toUpperCase(), `the ${w}`, `a ${w}`, `${w} one`, `I want the ${w} please`]),
+    ...['½', '¾', '²', '٣', '२', 'Ⅻ', 'XII', 'a couple', 'a pair', 'both', 'once', 'twice', 'none', 'nil'],
+  ];
+  const everyWord = [...new Set(texts.flatMap((t) => t.split(/\s+/)))];
+
+  it('rules out no text in which the models find a number or an ordinal', () => {
+    expect(texts.length).toBeGreaterThan(3000);
+    const missed = [...texts, ...everyWord].filter((t) => !MAY_HOLD_ENGLISH_NUMBER.test(t) && found(t));
+    expect(missed).toEqual([]);
+  });
+
+  it('rules out most Norwegian questions, so the models are skipped where they find nothing', () => {
+    const questions = [...nbEval, ...nnEval].map((item) => item.text).filter((t) => !/\d/.test(t));
+    const skipped = questions.filter((t) => !MAY_HOLD_ENGLISH_NUMBER.test(t));
+    expect(skipped.length / questions.length).toBeGreaterThan(0.5);
   });
 });
