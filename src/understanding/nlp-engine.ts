@@ -2,11 +2,12 @@
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="./nlpjs.d.ts" />
 /**
- * Loads NLP.js quietly and builds a fresh, file-less Nlp instance with the Norwegian and English
+ * Loads NLP.js and builds a fresh, file-less Nlp instance with the Norwegian and English
  * language packs. No model file is read or written (autoSave/autoLoad off), no .env or conf.json is
  * read from the working directory, and NLP.js's own logging is silenced.
  */
-import type { Nlp, NlpContainer, NlpLogger } from '@nlpjs/basic';
+import type { NlpContainer, NlpLogger } from '@nlpjs/core';
+import type { Nlp } from '@nlpjs/nlp';
 
 /** NLP.js locales used: bokmål and nynorsk share 'no'. */
 export type NlpLocale = 'no' | 'en';
@@ -26,16 +27,17 @@ const QUIET_LOGGER: NlpLogger = {
 };
 
 type NlpjsModules = [
-  typeof import('@nlpjs/basic'),
+  typeof import('@nlpjs/core'),
+  typeof import('@nlpjs/nlp'),
   typeof import('@nlpjs/lang-no'),
   typeof import('@nlpjs/lang-en'),
 ];
 
 let loaded: Promise<NlpjsModules> | undefined;
 
-/** Loads the NLP.js modules once (the warning filter below must not be installed twice at a time). */
+/** Loads the NLP.js modules once. */
 function loadNlpjs(): Promise<NlpjsModules> {
-  loaded ??= loadNlpjsQuietly().catch((err: unknown) => {
+  loaded ??= loadNlpjsModules().catch((err: unknown) => {
     loaded = undefined;
     throw err;
   });
@@ -43,32 +45,22 @@ function loadNlpjs(): Promise<NlpjsModules> {
 }
 
 /**
- * @nlpjs/basic creates a pino@7 logger at load time with the deprecated `prettyPrint` option, which
- * prints a PINODEP008 deprecation warning to stderr. That one warning is dropped while the modules load;
- * every other warning passes through untouched.
+ * Only the container (@nlpjs/core, whose bootstrap reads no .env, conf.json or pipeline files) and the
+ * Nlp class (@nlpjs/nlp), not @nlpjs/basic: basic also loads a file-scanning loader, the evaluator, a
+ * console connector and a pino@7 logger (with a deprecation warning), none of which classification
+ * uses, and took about 100 ms of start-up for them.
  */
-async function loadNlpjsQuietly(): Promise<NlpjsModules> {
-  const original = process.emitWarning;
-  const filtered = function (this: unknown, warning: string | Error, ...rest: unknown[]): void {
-    const text = typeof warning === 'string' ? warning : warning.message;
-    const code = rest.find((r): r is string => typeof r === 'string' && r.startsWith('PINODEP'));
-    const optionsCode = rest.find(
-      (r): r is { code: string } => typeof r === 'object' && r !== null && 'code' in r,
-    )?.code;
-    if (code === 'PINODEP008' || optionsCode === 'PINODEP008' || /prettyPrint is deprecated/.test(text))
-      return;
-    (original as (...args: unknown[]) => void).call(process, warning, ...rest);
-  };
-  process.emitWarning = filtered as typeof process.emitWarning;
-  try {
-    return await Promise.all([import('@nlpjs/basic'), import('@nlpjs/lang-no'), import('@nlpjs/lang-en')]);
-  } finally {
-    process.emitWarning = original;
-  }
+async function loadNlpjsModules(): Promise<NlpjsModules> {
+  return Promise.all([
+    import('@nlpjs/core'),
+    import('@nlpjs/nlp'),
+    import('@nlpjs/lang-no'),
+    import('@nlpjs/lang-en'),
+  ]);
 }
 
 export async function createNlp(): Promise<Nlp> {
-  const [{ containerBootstrap, Nlp: NlpClass }, { LangNo }, { LangEn }] = await loadNlpjs();
+  const [{ containerBootstrap }, { Nlp: NlpClass }, { LangNo }, { LangEn }] = await loadNlpjs();
   // isChild: do not read ./conf.json; empty pipeline/plugin lists: do not scan ./pipelines.md, ./plugins.
   const container: NlpContainer = containerBootstrap(
     { loadEnv: false, isChild: true, pathPipeline: [], pathPlugins: [] },

@@ -2,20 +2,7 @@
  * Minimal ambient types for the parts of NLP.js v4 this project uses (the packages ship no types).
  * Only what src/understanding/ calls is declared; everything else stays unknown.
  */
-declare module '@nlpjs/basic' {
-  export interface NlpClassification {
-    intent: string;
-    score: number;
-  }
-
-  export interface NlpClassifyResult {
-    locale: string;
-    utterance: string;
-    classifications: NlpClassification[];
-    intent: string;
-    score: number;
-  }
-
+declare module '@nlpjs/core' {
   export interface NlpLogger {
     name: string;
     debug(...args: unknown[]): void;
@@ -26,13 +13,11 @@ declare module '@nlpjs/basic' {
     trace(...args: unknown[]): void;
     fatal(...args: unknown[]): void;
   }
-
   export interface NlpContainer {
     use(plugin: unknown, name?: string, isSingleton?: boolean): unknown;
     register(name: string, item: unknown, isSingleton?: boolean): void;
     get(name: string, settings?: Record<string, unknown>): unknown;
   }
-
   export interface ContainerBootstrapSettings {
     loadEnv?: boolean;
     isChild?: boolean;
@@ -40,12 +25,26 @@ declare module '@nlpjs/basic' {
     pathPipeline?: string | string[];
     pathPlugins?: string | string[];
   }
-
   export function containerBootstrap(
     settings?: ContainerBootstrapSettings,
     mustLoadEnv?: boolean,
   ): NlpContainer;
+}
 
+declare module '@nlpjs/nlp' {
+  import type { NlpContainer } from '@nlpjs/core';
+
+  export interface NlpClassification {
+    intent: string;
+    score: number;
+  }
+  export interface NlpClassifyResult {
+    locale: string;
+    utterance: string;
+    classifications: NlpClassification[];
+    intent: string;
+    score: number;
+  }
   export interface NlpSettings {
     autoSave?: boolean;
     autoLoad?: boolean;
@@ -54,7 +53,6 @@ declare module '@nlpjs/basic' {
     nlu?: Record<string, unknown>;
     [key: string]: unknown;
   }
-
   export class Nlp {
     constructor(settings?: NlpSettings, container?: NlpContainer);
     settings: NlpSettings;

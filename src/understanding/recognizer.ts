@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Nlp } from '@nlpjs/basic';
+import type { Nlp } from '@nlpjs/nlp';
 import enCorpus from './corpus/en.json';
 import nbCorpus from './corpus/nb.json';
 import nnCorpus from './corpus/nn.json';
