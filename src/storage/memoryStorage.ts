@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
 import { hashKey } from '../privacy/redact';
 import { StateConflictError } from './errors';
-import { conditionalETag, serializeWithoutETag } from './storeItems';
+import { conditionalETag, itemFromStored, serializeWithoutETag } from './storeItems';
 
 interface Entry {
   eTag: string;
@@ -84,7 +84,8 @@ export class ExpiringMemoryStorage implements Storage {
     const items: StoreItems = {};
     for (const key of keys) {
       const entry = this.live(hashKey(this.secret, key));
-      if (entry) items[key] = { ...(JSON.parse(entry.data) as StoreItem), eTag: entry.eTag };
+      // Every entry was written by serializeWithoutETag, so its text can be handed on as STORED_JSON.
+      if (entry) items[key] = itemFromStored(entry.data, entry.eTag, true);
     }
     return items;
   }

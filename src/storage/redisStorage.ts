@@ -3,7 +3,7 @@ import type { Storage, StoreItem, StoreItems } from 'botbuilder';
 import type Redis from 'ioredis';
 import { hashKey } from '../privacy/redact';
 import { StateConflictError } from './errors';
-import { conditionalETag, serializeWithoutETag } from './storeItems';
+import { conditionalETag, itemFromStored, serializeWithoutETag } from './storeItems';
 import { StoreUnavailableError } from './shared';
 
 /** Options of {@link RedisStorage}. */
@@ -17,7 +17,10 @@ export interface RedisStorageOptions {
   ttlMs: number;
 }
 
-// Items live in a hash: `e` the eTag, `d` the JSON without it, so the compare needs no JSON in Lua.
+// Items live in a hash: `e` the eTag, `d` the JSON without it, so the compare needs no JSON in Lua, and
+// `j` = '1' saying `d` is serializeWithoutETag's output (JSON.stringify of an object without an eTag),
+// so a reader may take it as the item's JSON (STORED_JSON). An item written without `j` (by an older
+// version or another writer) is only parsed.
 // ARGV[1] is the expected eTag, or '' to write unconditionally. A missing item with an expected eTag is
 // a conflict: what the caller read is gone (deleted by another turn, or expired).
 const WRITE = `
@@ -25,7 +28,7 @@ if ARGV[1] ~= '' and redis.call('HGET', KEYS[1], 'e') ~= ARGV[1] then
   return 0
 end
 redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], 'e', ARGV[2], 'd', ARGV[3])
+redis.call('HSET', KEYS[1], 'e', ARGV[2], 'd', ARGV[3], 'j', '1')
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return 1
 `;
@@ -60,15 +63,15 @@ export class RedisStorage implements Storage {
     const items: StoreItems = {};
     if (!keys.length) return items;
     const pipeline = this.redis.pipeline();
-    for (const key of keys) pipeline.hmget(this.redisKey(key), 'e', 'd');
+    for (const key of keys) pipeline.hmget(this.redisKey(key), 'e', 'd', 'j');
     const replies = await unavailableOnError(() => pipeline.exec());
     keys.forEach((key, i) => {
       const [err, value] = replies?.[i] ?? [new Error('no reply')];
       if (err) throw new StoreUnavailableError(err);
       if (!Array.isArray(value)) return;
-      const [eTag, data] = value;
+      const [eTag, data, format] = value;
       if (typeof eTag !== 'string' || typeof data !== 'string') return;
-      items[key] = { ...(JSON.parse(data) as StoreItem), eTag };
+      items[key] = itemFromStored(data, eTag, format === '1');
     });
     return items;
   }
