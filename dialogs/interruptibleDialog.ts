@@ -2,7 +2,6 @@ import { ActivityTypes } from 'botbuilder';
 import {
   ComponentDialog,
   Dialog,
-  type DialogState,
   DialogTurnStatus,
   type DialogContext,
   type DialogInstance,
@@ -10,6 +9,7 @@ import {
   type DialogTurnResult,
 } from 'botbuilder-dialogs';
 import { languageSwitchedThisTurn } from '../src/bot/language';
+import { activeInstances } from '../src/bot/dialogStack';
 import { LANGS } from '../src/i18n';
 import { message, relocalizePrompt, say, tr } from '../src/bot/text';
 import { turnUnderstanding } from '../src/bot/turn';
@@ -64,9 +64,9 @@ interface ActiveLevel {
 /**
  * The active dialog at each level, outermost first, read from the stacks in state. DialogContext's `child`
  * builds a new DialogContext (with its own memory manager) per level and per call, and the interruption
- * check walks the stack several times a turn; reading the stacks directly gives the same chain without
- * them. A ComponentDialog keeps its inner stack in its instance state under `dialogs` (see its
- * createInnerDC); a dialog id is looked up as DialogContext.findDialog does, innermost set first.
+ * check walks the stack several times a turn; reading the stacks directly ({@link activeInstances}) gives
+ * the same chain without them. A dialog id is looked up as DialogContext.findDialog does, innermost set
+ * first.
  */
 export function activeChain(dc: DialogContext): ActiveLevel[] {
   const chain: ActiveLevel[] = [];
@@ -78,16 +78,11 @@ export function activeChain(dc: DialogContext): ActiveLevel[] {
     }
     return dc.findDialog(id);
   };
-  let instance: DialogInstance | undefined = dc.activeDialog;
-  while (instance) {
+  for (const instance of activeInstances({ dialogStack: dc.stack })) {
     const dialog = find(instance.id);
     chain.push({ instance, dialog });
     if (!(dialog instanceof ComponentDialog)) break;
     containers.push(dialog);
-    const inner = (instance.state as { dialogs?: DialogState } | undefined)?.dialogs;
-    // The top of a stack is its last element, as DialogContext.activeDialog reads it.
-    const stack = inner?.dialogStack;
-    instance = stack?.length ? stack[stack.length - 1] : undefined;
   }
   return chain;
 }

@@ -1,8 +1,9 @@
 import type { BotState, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
-import type { DialogInstance, DialogState, PromptOptions } from 'botbuilder-dialogs';
+import type { DialogState, PromptOptions } from 'botbuilder-dialogs';
 import { renderMessage } from '../bot/render';
 import type { i18n } from 'i18next';
 import { bindPromptTexts } from '../bot/promptTexts';
+import { activeInstances } from '../bot/dialogStack';
 import { DIALOG_STATE_PROPERTY, SESSION_PROPERTY, type SessionState } from '../bot/session';
 import { promptSpecOf } from '../bot/text';
 import { setTurnLanguage } from '../bot/turn';
@@ -10,12 +11,12 @@ import type { InternalChannels } from '../channels/internal';
 import type { Deliver } from './builtinHub';
 
 /** The options of the prompt the user was answering when the conversation was handed off (innermost). */
-function pendingPrompt(state: DialogState | undefined, depth = 0): PromptOptions | undefined {
-  const top: DialogInstance | undefined = state?.dialogStack?.at(-1);
-  if (!top || depth > 12) return undefined;
-  const inner = pendingPrompt((top.state as { dialogs?: DialogState } | undefined)?.dialogs, depth + 1);
-  const options = (top.state as { options?: PromptOptions } | undefined)?.options;
-  return inner ?? (options?.prompt || promptSpecOf(options) ? options : undefined);
+function pendingPrompt(state: DialogState | undefined): PromptOptions | undefined {
+  for (const instance of activeInstances(state).reverse()) {
+    const options = (instance.state as { options?: PromptOptions } | undefined)?.options;
+    if (options?.prompt || promptSpecOf(options)) return options;
+  }
+  return undefined;
 }
 
 /**

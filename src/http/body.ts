@@ -161,11 +161,12 @@ function isJsonObject(value: unknown): value is Json {
   return proto === Object.prototype || proto === null;
 }
 
-/** Absent, or a string of at most `max` (and at least `min`) UTF-16 units, as zod's string checks count. */
+/** Absent, or a string of at most `max` UTF-16 units, as zod's string checks count. */
 function optionalText(value: unknown, max: number): boolean {
   return value === undefined || (typeof value === 'string' && value.length <= max);
 }
 
+/** A string of 1 to `max` UTF-16 units. */
 function requiredText(value: unknown, max: number): boolean {
   return typeof value === 'string' && value.length >= 1 && value.length <= max;
 }

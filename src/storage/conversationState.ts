@@ -1,5 +1,5 @@
 import { ConversationState, type StoreItem, type TurnContext } from 'botbuilder';
-import { JSON_TO_WRITE, STORED_JSON } from './storeItems';
+import { JSON_TO_WRITE, STORED_JSON, jsonWithoutETag } from './storeItems';
 
 /** The turn's cached state, kept under this class's own turn-state key instead of BotState's. */
 interface Cached {
@@ -14,14 +14,10 @@ interface Cached {
  * The state as JSON without its eTag, for change detection. botbuilder's calculateChangeHash (used by
  * BotState on every load and save) runs its own replacer over every value and then SHA-256; the state is
  * plain JSON (it is stored as JSON), so comparing the native JSON text finds exactly the same changes at
- * a fraction of the cost, and nothing needs a digest of it.
+ * a fraction of the cost, and nothing needs a digest of it. Always stringified afresh (never a text a
+ * writer or a storage attached), as it is what a change is found against.
  */
-function snapshotOf(state: StoreItem): string {
-  // A shallow copy without the eTag (a few top-level keys); the nested state is not copied.
-  const rest: Record<string, unknown> = { ...state };
-  delete rest.eTag;
-  return JSON.stringify(rest);
-}
+const snapshotOf = (state: StoreItem): string => jsonWithoutETag(state);
 
 /**
  * The JSON text the storage attached to a state it read (STORED_JSON), removed from the state so it can

@@ -30,7 +30,14 @@ export function conditionalETag(item: unknown): string {
 export function serializeWithoutETag(item: unknown): string {
   if (!item || typeof item !== 'object') return '{}';
   const given = (item as { [JSON_TO_WRITE]?: unknown })[JSON_TO_WRITE];
-  if (typeof given === 'string') return given;
+  return typeof given === 'string' ? given : jsonWithoutETag(item);
+}
+
+/**
+ * `JSON.stringify` of the item without its eTag, always computed: a shallow copy (a few top-level keys)
+ * drops the eTag, the nested state is not copied.
+ */
+export function jsonWithoutETag(item: object): string {
   const copy: StoreItem = { ...item };
   delete copy.eTag;
   return JSON.stringify(copy);
