@@ -9,45 +9,12 @@
  *     [--only order|questions] [--macrotask]
  *   node --cpu-prof --cpu-prof-dir /tmp/inproc dist/scripts/bench/inproc.js
  */
-import {
-  BotAdapter,
-  TurnContext,
-  type Activity,
-  type ConversationReference,
-  type ResourceResponse,
-} from 'botbuilder';
 import { buildBot } from '../../src/index';
 import { loadConfig } from '../../src/config';
+import { CollectingAdapter, numberArg } from './collecting';
 import { orderFlow, questionMix, type ConversationIo, type Scenario } from './scenarios';
 
-/** Collects replies; nothing leaves the process. */
-class CollectingAdapter extends BotAdapter {
-  async sendActivities(_context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
-    const replies = (_context.turnState.get(REPLIES) as Partial<Activity>[] | undefined) ?? [];
-    replies.push(...activities);
-    return activities.map((_, i) => ({ id: String(i) }));
-  }
-  async updateActivity(): Promise<ResourceResponse | void> {}
-  async deleteActivity(): Promise<void> {}
-  async continueConversation(_ref: Partial<ConversationReference>): Promise<void> {}
-  /** One turn through the adapter's middleware (none) and the bot. */
-  turn(
-    activity: Partial<Activity>,
-    logic: (context: TurnContext) => Promise<void>,
-  ): Promise<Partial<Activity>[]> {
-    const context = new TurnContext(this, activity);
-    const replies: Partial<Activity>[] = [];
-    context.turnState.set(REPLIES, replies);
-    return this.runMiddleware(context, logic).then(() => replies);
-  }
-}
-const REPLIES = Symbol('replies');
 const macrotask = process.argv.includes('--macrotask');
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 async function main(): Promise<void> {
   const config = loadConfig({
@@ -93,9 +60,9 @@ async function main(): Promise<void> {
     },
   });
 
-  const conversations = arg('conversations', 400);
-  const trials = arg('trials', 5);
-  const users = arg('users', 1);
+  const conversations = numberArg('conversations', 400);
+  const trials = numberArg('trials', 5);
+  const users = numberArg('users', 1);
   let n = 0;
   const measure = async (scenario: Scenario): Promise<number> => {
     // `users` conversations at once, as the load generator's simulated users interleave their turns.

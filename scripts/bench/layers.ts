@@ -14,15 +14,10 @@
  *   npm run build && node dist/scripts/bench/layers.js [--conversations 150] [--trials 5] [--users 20]
  */
 import { randomBytes } from 'node:crypto';
-import {
-  BotAdapter,
-  TurnContext,
-  type Activity,
-  type ConversationReference,
-  type ResourceResponse,
-} from 'botbuilder';
+import type { Activity, TurnContext } from 'botbuilder';
 import { buildApp, buildBot } from '../../src/index';
 import { loadConfig } from '../../src/config';
+import { CollectingAdapter, numberArg } from './collecting';
 import { MinIdBot } from '../../src/bot/minidBot';
 import { createServer, listen } from '../../src/server';
 import { ReusingBotFrameworkAuthentication } from '../../src/http/reusingAuthentication';
@@ -30,30 +25,6 @@ import { EdgeAdapter } from '../../src/http/edgeAdapter';
 import { BenchClient, messageActivity } from './client';
 import { conversationIo } from './load';
 import { echoChat, orderFlow, type ConversationIo, type Scenario } from './scenarios';
-
-const REPLIES = Symbol('replies');
-
-class CollectingAdapter extends BotAdapter {
-  async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
-    (context.turnState.get(REPLIES) as Partial<Activity>[]).push(...activities);
-    return activities.map((_, i) => ({ id: String(i) }));
-  }
-  async updateActivity(): Promise<ResourceResponse | void> {}
-  async deleteActivity(): Promise<void> {}
-  async continueConversation(_ref: Partial<ConversationReference>): Promise<void> {}
-  turn(activity: Partial<Activity>, logic: (c: TurnContext) => Promise<void>): Promise<Partial<Activity>[]> {
-    const context = new TurnContext(this, activity);
-    const replies: Partial<Activity>[] = [];
-    context.turnState.set(REPLIES, replies);
-    // With expectReplies (as the bench sends) TurnContext buffers the replies instead of sending them.
-    return this.runMiddleware(context, logic).then(() => [...replies, ...context.bufferedReplyActivities]);
-  }
-}
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 // The trivial turn, switched on per measurement; the app's bot is the same class.
 let trivial = false;
@@ -163,9 +134,9 @@ async function main(): Promise<void> {
     },
   };
 
-  const conversations = arg('conversations', 150);
-  const trials = arg('trials', 5);
-  const users = arg('users', 20);
+  const conversations = numberArg('conversations', 150);
+  const trials = numberArg('trials', 5);
+  const users = numberArg('users', 20);
   let n = 0;
   const run = async (layer: string, scenario: Scenario): Promise<number> => {
     trivial = scenario === echoChat;
