@@ -1,9 +1,10 @@
-import { ActivityTypes, MemoryStorage, TestAdapter, TurnContext, type Storage } from 'botbuilder';
+import { MemoryStorage, type Storage } from 'botbuilder';
 import { EtagConversationState } from '../../src/storage/conversationState';
 import { StateConflictError } from '../../src/storage/errors';
 import { ExpiringMemoryStorage } from '../../src/storage/memoryStorage';
 import { RedisStorage } from '../../src/storage/redisStorage';
 import { requireRedis, type TestRedis } from '../support/redis';
+import { turn } from './support';
 
 const SECRET = 'conversation-state-secret-0123456789';
 let redis: TestRedis;
@@ -17,17 +18,6 @@ afterAll(async () => {
 });
 
 let n = 0;
-/** A turn of its own conversation (or of `conversationId`), as the adapter would make it. */
-function turn(conversationId: string): TurnContext {
-  return new TurnContext(new TestAdapter(), {
-    type: ActivityTypes.Message,
-    text: 'hei',
-    channelId: 'test',
-    conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
-    from: { id: 'user', name: 'user' },
-    recipient: { id: 'bot', name: 'bot' },
-  });
-}
 
 describe.each<[string, () => Storage]>([
   [

@@ -1,4 +1,4 @@
-import { ActivityTypes, TestAdapter, TurnContext, type Storage, type StoreItem } from 'botbuilder';
+import type { Storage, StoreItem } from 'botbuilder';
 import { EtagConversationState } from '../../src/storage/conversationState';
 import { StateConflictError } from '../../src/storage/errors';
 import { ExpiringMemoryStorage } from '../../src/storage/memoryStorage';
@@ -10,6 +10,7 @@ import {
   serializeWithoutETag,
 } from '../../src/storage/storeItems';
 import { requireRedis, type TestRedis } from '../support/redis';
+import { turn } from './support';
 
 // The storages hand their JSON text to EtagConversationState on read (STORED_JSON) and take its text on
 // write (JSON_TO_WRITE). These tests pin that the shortcuts give exactly what stringifying would.
@@ -46,17 +47,6 @@ const VALUES: Record<string, unknown> = {
   dropped: { u: undefined, f: () => 1, n: NaN, i: Infinity, d: new Date(0), arr: [undefined, () => 1] },
   proto: JSON.parse('{"__proto__":{"x":1},"constructor":"c"}') as unknown,
 };
-
-function turn(conversationId: string): TurnContext {
-  return new TurnContext(new TestAdapter(), {
-    type: ActivityTypes.Message,
-    text: 'hei',
-    channelId: 'test',
-    conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
-    from: { id: 'user', name: 'user' },
-    recipient: { id: 'bot', name: 'bot' },
-  });
-}
 
 /** What snapshotting the state (JSON without the eTag) gives. */
 function jsonOf(item: StoreItem): string {
